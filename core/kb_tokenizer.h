@@ -1,0 +1,16 @@
+/*
+ * kb_tokenizer.h - the "deskbot" FTS5 tokenizer, private to core/.
+ */
+#ifndef HD_KB_TOKENIZER_H
+#define HD_KB_TOKENIZER_H
+
+#include <sqlite3.h>
+
+/*
+ * hd_kb__tokenizer_register - register the "deskbot" tokenizer on `db`.
+ * Must run on every connection before kb_fts is touched. Returns 0 or
+ * HD_EDB.
+ */
+int hd_kb__tokenizer_register(sqlite3 *db);
+
+#endif

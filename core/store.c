@@ -1,0 +1,176 @@
+/*
+ * store.c - the SQLite connection: pragmas, migrations at open, explicit
+ * transactions and a small cache of prepared statements keyed by the
+ * address of their SQL literal, so hot paths never re-parse SQL.
+ */
+#include "hd/store.h"
+
+#include "kb_tokenizer.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define STMT_CACHE_SIZE 128
+
+struct hd_store {
+    sqlite3 *db;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE_SIZE];
+};
+
+int hd_store__error(hd_store *st, int rc, const char *what)
+{
+    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return hd_error_set(HD_EBUSY, "%s: database is locked by another process", what);
+    return hd_error_set(HD_EDB, "%s: %s", what, msg);
+}
+
+int hd_store__exec(hd_store *st, const char *sql)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? 0 : hd_store__error(st, rc, "sql");
+}
+
+int hd_store_user_version(hd_store *st, int *out)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return hd_store__error(st, rc, "read schema version");
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return hd_store__error(st, rc, "read schema version");
+    }
+    *out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return 0;
+}
+
+int hd_store_open(hd_store **out, const char *path, int busy_ms)
+{
+    hd_store *st;
+    int rc, version, err;
+
+    *out = NULL;
+    st = hd_calloc(1, sizeof(*st));
+    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        err = hd_error_set(HD_EIO, "cannot open database '%s': %s", path,
+                           st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        goto cleanup;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, busy_ms);
+
+    /*
+     * Reading the version first tells a file that is not a database (or is
+     * locked) apart before anything is written to it.
+     */
+    if ((err = hd_store_user_version(st, &version)) != 0) {
+        if (err == HD_EDB)
+            err = hd_error_set(HD_EIO, "cannot read database '%s': %s", path,
+                               sqlite3_errmsg(st->db));
+        goto cleanup;
+    }
+    if (version > HD_SCHEMA_VERSION) {
+        err = hd_error_set(HD_EVERSION,
+                           "database '%s' has schema version %d, written by a newer deskbot; "
+                           "this build supports up to version %d",
+                           path, version, HD_SCHEMA_VERSION);
+        goto cleanup;
+    }
+    if ((err = hd_store__exec(st, "PRAGMA journal_mode=WAL")) != 0 ||
+        (err = hd_store__exec(st, "PRAGMA synchronous=NORMAL")) != 0 ||
+        (err = hd_store__exec(st, "PRAGMA foreign_keys=ON")) != 0)
+        goto cleanup;
+    if ((err = hd_kb__tokenizer_register(st->db)) != 0)
+        goto cleanup;
+    if ((err = hd_schema__migrate(st->db, HD_SCHEMA_VERSION)) != 0)
+        goto cleanup;
+    *out = st;
+    return 0;
+
+cleanup:
+    hd_store_close(st);
+    return err;
+}
+
+void hd_store_close(hd_store *st)
+{
+    size_t i;
+
+    if (st == NULL)
+        return;
+    for (i = 0; i < STMT_CACHE_SIZE; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    sqlite3_close(st->db);
+    hd_free(st);
+}
+
+sqlite3 *hd_store_db(hd_store *st)
+{
+    return st->db;
+}
+
+sqlite3_stmt *hd_store__stmt(hd_store *st, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE_SIZE;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < STMT_CACHE_SIZE; i++) {
+        size_t k = (h + i) % STMT_CACHE_SIZE;
+
+        if (st->cache[k].sql == sql) {
+            sqlite3_reset(st->cache[k].stmt);
+            sqlite3_clear_bindings(st->cache[k].stmt);
+            return st->cache[k].stmt;
+        }
+        if (st->cache[k].sql == NULL) {
+            rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    &st->cache[k].stmt, NULL);
+            if (rc != SQLITE_OK) {
+                hd_store__error(st, rc, "prepare");
+                return NULL;
+            }
+            st->cache[k].sql = sql;
+            return st->cache[k].stmt;
+        }
+    }
+    /* The cache is sized well above the number of literals in core/. */
+    hd_error_set(HD_EDB, "statement cache full");
+    return NULL;
+}
+
+int hd_store_begin(hd_store *st)
+{
+    int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? 0 : hd_store__error(st, rc, "begin transaction");
+}
+
+int hd_store_commit(hd_store *st)
+{
+    int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK) {
+        int err = hd_store__error(st, rc, "commit");
+        hd_store_rollback(st);
+        return err;
+    }
+    return 0;
+}
+
+void hd_store_rollback(hd_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -1,0 +1,19 @@
+/*
+ * embedded.h - data files compiled into the binary (scripts/embed.cmake):
+ * the default configuration, the sample knowledge base and sample users.
+ */
+#ifndef HD_EMBEDDED_H
+#define HD_EMBEDDED_H
+
+#include <stddef.h>
+
+typedef struct hd_embedded_file {
+    const char *name; /* path relative to data/, e.g. "kb/vpn-connect.md" */
+    const char *data; /* NUL-terminated contents */
+    size_t size;      /* bytes, without the terminator */
+} hd_embedded_file;
+
+/* Terminated by an entry whose name is NULL. */
+extern const hd_embedded_file hd_embedded_files[];
+
+#endif
