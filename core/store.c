@@ -14,6 +14,7 @@
 
 struct hd_store {
     sqlite3 *db;
+    int depth; /* open transactions; inner ones are savepoints */
     struct {
         const char *sql;
         sqlite3_stmt *stmt;
@@ -152,25 +153,35 @@ sqlite3_stmt *hd_store__stmt(hd_store *st, const char *sql)
 
 int hd_store_begin(hd_store *st)
 {
-    int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = sqlite3_exec(st->db, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", NULL, NULL,
+                          NULL);
 
-    return rc == SQLITE_OK ? 0 : hd_store__error(st, rc, "begin transaction");
+    if (rc != SQLITE_OK)
+        return hd_store__error(st, rc, "begin transaction");
+    st->depth++;
+    return 0;
 }
 
 int hd_store_commit(hd_store *st)
 {
-    int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    int rc = sqlite3_exec(st->db, st->depth > 1 ? "RELEASE nested" : "COMMIT", NULL, NULL, NULL);
 
     if (rc != SQLITE_OK) {
         int err = hd_store__error(st, rc, "commit");
         hd_store_rollback(st);
         return err;
     }
+    st->depth--;
     return 0;
 }
 
 void hd_store_rollback(hd_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->depth == 0)
+        return;
+    if (st->depth > 1)
+        sqlite3_exec(st->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->depth--;
 }

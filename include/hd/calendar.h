@@ -36,6 +36,14 @@ const char *hd_tz_name(const hd_tz *tz);
 int32_t hd_tz_offset(const hd_tz *tz, int64_t utc);
 
 /*
+ * hd_tz_next_transition - the earliest instant t > `utc` at which the
+ * offset changes (hd_tz_offset(t) != hd_tz_offset(t - 1)), or INT64_MAX
+ * when it never changes again. Calendars use it to measure long stretches
+ * of constant offset arithmetically.
+ */
+int64_t hd_tz_next_transition(const hd_tz *tz, int64_t utc);
+
+/*
  * hd_tz_to_utc - the instant at which local wall-clock time `local` (seconds
  * since 1970-01-01 00:00 local, as if local were UTC) occurs. A time skipped
  * by a forward jump maps as if the jump had not happened yet (02:30 in a
@@ -59,10 +67,22 @@ typedef struct hd_calendar {
 void hd_calendar_free_fields(hd_calendar *cal);
 
 /*
+ * Business hours are the union, over local days D, of the instants from
+ * hd_tz_to_utc(D 00:00 + open_min) to hd_tz_to_utc(D 00:00 + close_min) for
+ * each D on an open weekday that is not a holiday; close_min is at most
+ * 1440. Holidays must be sorted (duplicates and impossible dates are
+ * ignored). Business hours are only counted within the years 1 to 9999.
+ */
+
+/*
  * hd_calendar_add - the instant at which `business_secs` of open time have
  * elapsed on `cal` counting from `start` (UTC seconds). Adding 0 returns
- * `start` when the calendar is open then, else the next opening. The
+ * `start` when the calendar is open then, else the next opening; a negative
+ * amount counts as 0. Returns INT64_MAX when the result lies beyond the
+ * year 9999 or the calendar stays closed for more than 3700 days in a row
+ * (no open weekday, malformed hours, or a decade of holidays). The
  * calendar must have at least one open weekday (hd_config validates this).
+ * An always_open calendar is plain arithmetic, saturating at INT64_MAX.
  */
 int64_t hd_calendar_add(const hd_calendar *cal, int64_t start, int64_t business_secs);
 

@@ -33,7 +33,12 @@ void hd_store_close(hd_store *st);
 /* hd_store_db - the underlying connection, borrowed for the store's life. */
 sqlite3 *hd_store_db(hd_store *st);
 
-/* Transactions. hd_store_begin takes the write lock at once (IMMEDIATE). */
+/*
+ * Transactions. hd_store_begin takes the write lock at once (IMMEDIATE);
+ * called inside a transaction it opens a savepoint instead, so an
+ * operation that is itself transactional can be part of a larger one.
+ * Every begin is matched by one commit or one rollback.
+ */
 int hd_store_begin(hd_store *st);
 int hd_store_commit(hd_store *st);
 void hd_store_rollback(hd_store *st);

@@ -1,0 +1,82 @@
+/*
+ * config.h - deskbot's configuration: a few scalar settings declared in one
+ * table (name, type, default, bounds, environment variable), and the
+ * service-desk policy: the priority matrix, service calendars, SLA targets,
+ * assignment groups and routing rules.
+ *
+ * Loading order: the embedded defaults, then the administrator's JSON file
+ * merged over them (objects key by key, arrays replaced), then environment
+ * variables for scalars. Everything is validated once; the result is
+ * read-only afterwards.
+ */
+#ifndef HD_CONFIG_H
+#define HD_CONFIG_H
+
+#include "hd/calendar.h"
+#include "hd/itil.h"
+
+#include <stdint.h>
+
+typedef struct hd_group {
+    char *name;
+    int tier;                 /* 1, 2 or 3 */
+    char *escalation;         /* next group's name, or NULL at the top */
+    char **agents;            /* usernames of the group's agents */
+    size_t n_agents;
+} hd_group;
+
+typedef struct hd_route {
+    int type;                 /* hd_ticket_type, or -1 for any */
+    char *category;           /* NULL for any */
+    char *department;         /* NULL for any; compared case-insensitively */
+    char **keywords;          /* any one must occur in title or description */
+    size_t n_keywords;
+    const hd_group *group;
+} hd_route;
+
+typedef struct hd_sla_target {
+    int64_t response_secs;    /* business seconds on `calendar` */
+    int64_t resolution_secs;
+    const hd_calendar *calendar;
+} hd_sla_target;
+
+typedef struct hd_config {
+    /* Scalars (see the table in core/config.c). */
+    char *db_path;
+    char *log_level;
+    int busy_timeout_ms;
+    int survey_default_days;
+    int survey_default_rating;
+    int vip_priority_raise;
+
+    /* Policy. */
+    int priority[HD_IMPACT_COUNT][HD_URGENCY_COUNT]; /* 1..4 */
+    hd_calendar *calendars;
+    size_t n_calendars;
+    hd_sla_target sla[HD_PRIORITY_COUNT];           /* [0] is P1 */
+    hd_group *groups;
+    size_t n_groups;
+    hd_route *routes;
+    size_t n_routes;
+    const hd_group *default_group;
+} hd_config;
+
+/*
+ * hd_config_load - build a configuration from `defaults_json` (the
+ * embedded defaults; required), the JSON file at `path` (may be NULL) and
+ * the environment. Returns 0 and a configuration the caller frees with
+ * hd_config_free(), or HD_EIO (unreadable file), HD_EPARSE (bad JSON, with
+ * file, line and column) or HD_ECONFIG (a bad value, naming its path such
+ * as "sla.P2.calendar").
+ */
+int hd_config_load(hd_config **out, const char *defaults_json, const char *path);
+
+void hd_config_free(hd_config *cfg);
+
+/* hd_config_group - the group named `name`, or NULL. Borrowed. */
+const hd_group *hd_config_group(const hd_config *cfg, const char *name);
+
+/* hd_config_is_agent_of - whether `username` is an agent of `group`. */
+int hd_config_is_agent_of(const hd_group *group, const char *username);
+
+#endif
