@@ -9,6 +9,7 @@
  */
 #include "hd/ticket.h"
 
+#include "hd/timefmt.h"
 #include "hd/users.h"
 #include "survey_internal.h"
 
@@ -308,6 +309,18 @@ static void record(change_set *cs, const char *field, const char *old_value,
     cs->n++;
 }
 
+/* Due times are audited as UTC ISO-8601, so the log reads without tools. */
+static void record_time(change_set *cs, const char *field, int64_t old_value, int64_t new_value)
+{
+    char a[32], b[32];
+
+    if (old_value == new_value)
+        return;
+    hd_time_format(old_value, a, sizeof(a));
+    hd_time_format(new_value, b, sizeof(b));
+    record(cs, field, a, b);
+}
+
 static void change_set_clear(change_set *cs)
 {
     int i;
@@ -428,18 +441,18 @@ static void sla_pause(hd_ticket *t, int64_t now)
 static void sla_resume(const hd_config *cfg, hd_ticket *t, change_set *cs, int64_t now)
 {
     const hd_calendar *cal = cfg->sla[t->priority - 1].calendar;
-    char old_due[24], new_due[24];
+    int64_t response_due = t->response_due, resolution_due = t->resolution_due;
 
     if (t->sla_paused_at == 0)
         return;
     t->sla_paused_secs += hd_calendar_between(cal, t->sla_paused_at, now);
     t->sla_paused_at = 0;
-    snprintf(old_due, sizeof(old_due), "%lld", (long long)t->resolution_due);
     hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &t->response_due,
                &t->resolution_due);
-    snprintf(new_due, sizeof(new_due), "%lld", (long long)t->resolution_due);
-    if (strcmp(old_due, new_due) != 0)
-        record(cs, "resolution_due", old_due, new_due);
+    if (t->responded_at == 0)
+        record_time(cs, "response_due", response_due, t->response_due);
+    if (t->resolved_at == 0 || t->status == HD_STATUS_REOPENED)
+        record_time(cs, "resolution_due", resolution_due, t->resolution_due);
 }
 
 /*
@@ -814,9 +827,13 @@ static int apply(hd_desk *desk, hd_ticket *t, const op *o, const char *actor, ch
             snprintf(new_p, sizeof(new_p), "P%d", t->priority);
         }
         if (strcmp(old_p, new_p) != 0) {
+            int64_t response_due = t->response_due, resolution_due = t->resolution_due;
+
             record(cs, "priority", old_p, new_p);
             hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &t->response_due,
                        &t->resolution_due);
+            record_time(cs, "response_due", response_due, t->response_due);
+            record_time(cs, "resolution_due", resolution_due, t->resolution_due);
         }
         return 0;
     }
