@@ -125,6 +125,31 @@ static int record_answer(hd_store *st, int64_t survey_id, int rating, int is_def
     return rc == SQLITE_DONE ? 0 : hd_store__error(st, rc, "record survey answer");
 }
 
+/*
+ * A rating confirms the resolution: close the ticket if it is still
+ * resolved. An administrator may have closed it already, which is fine.
+ */
+static int confirm(hd_desk *desk, const char *number, const char *actor, int64_t now,
+                   hd_ticket **out)
+{
+    hd_ticket *t = NULL;
+    int err;
+
+    if ((err = hd_ticket_get(desk, number, &t)) != 0)
+        return err;
+    if (t->status != HD_STATUS_CLOSED) {
+        hd_ticket_free(t);
+        t = NULL;
+        if ((err = hd_ticket_close(desk, number, actor, now, out ? &t : NULL)) != 0)
+            return err;
+    }
+    if (out)
+        *out = t;
+    else
+        hd_ticket_free(t);
+    return 0;
+}
+
 int hd_survey_answer(hd_desk *desk, const char *number, int rating, const char *comment,
                      const char *actor, int64_t now, hd_ticket **out)
 {
@@ -153,7 +178,7 @@ int hd_survey_answer(hd_desk *desk, const char *number, int rating, const char *
                                comment && comment[0] ? comment : "not fixed (satisfaction survey)",
                                actor, now, out);
     else
-        err = hd_ticket_close(desk, sv->number, actor, now, out);
+        err = confirm(desk, sv->number, actor, now, out);
     if (err)
         goto cleanup;
     err = hd_store_commit(st);
@@ -235,18 +260,26 @@ int hd_survey_apply_defaults(hd_desk *desk, int64_t now, int *applied)
         err = hd_store__error(st, rc, "find overdue surveys");
         goto cleanup;
     }
-    /* One transaction per survey: a failure leaves the others applied. */
+    /* One transaction per survey: one that fails does not hold up the rest. */
     for (i = 0; i < n; i++) {
-        if ((err = hd_store_begin(st)) != 0)
+        int one;
+
+        if ((one = hd_store_begin(st)) != 0) {
+            err = one;
             goto cleanup;
-        err = record_answer(st, ids[i], rating, 1, NULL, now);
-        if (err == 0)
-            err = hd_ticket_close(desk, numbers[i], "system", now, NULL);
-        if (err == 0)
-            err = hd_store_commit(st);
-        if (err) {
+        }
+        one = record_answer(st, ids[i], rating, 1, NULL, now);
+        if (one == 0)
+            one = confirm(desk, numbers[i], "system", now, NULL);
+        if (one == 0)
+            one = hd_store_commit(st);
+        if (one) {
+            hd_log(HD_LOG_WARN, "event=survey_default_failed ticket=%s error=\"%s\"", numbers[i],
+                   hd_error_last());
             hd_store_rollback(st);
-            goto cleanup;
+            if (err == 0)
+                err = one;
+            continue;
         }
         if (applied)
             (*applied)++;

@@ -144,9 +144,8 @@ static int validate(const hd_employee *e)
         const char *p;
 
         for (p = e->username; *p; p++)
-            if (isspace((unsigned char)*p) || *p == '@')
-                return hd_error_set(HD_EINVAL,
-                                    "username '%s' must not contain spaces or '@'",
+            if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+                return hd_error_set(HD_EINVAL, "username '%s' must not contain spaces",
                                     e->username);
     }
     if (e->vip != 0 && e->vip != 1)
