@@ -43,12 +43,7 @@ char *test_write_file(const char *dir, const char *name, const char *text)
 
 const char *test_embedded(const char *name)
 {
-    const hd_embedded_file *f;
-
-    for (f = hd_embedded_files; f->name; f++)
-        if (strcmp(f->name, name) == 0)
-            return f->data;
-    return NULL;
+    return hd_embedded_find(name);
 }
 
 hd_config *test_config(const char *overlay)

@@ -16,4 +16,7 @@ typedef struct hd_embedded_file {
 /* Terminated by an entry whose name is NULL. */
 extern const hd_embedded_file hd_embedded_files[];
 
+/* hd_embedded_find - the contents of file `name`, or NULL. Static data. */
+const char *hd_embedded_find(const char *name);
+
 #endif

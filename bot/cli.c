@@ -1,0 +1,86 @@
+/*
+ * cli.c - helpers shared by the subcommands.
+ */
+#include "cli.h"
+
+#include "hd/embedded.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cli_error(void)
+{
+    fprintf(stderr, "deskbot: %s\n", hd_error_last());
+    return CLI_FAILED;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "deskbot: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'deskbot %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
+    return CLI_USAGE;
+}
+
+int cli_open(cli *c)
+{
+    const char *db;
+    hd_log_level level;
+
+    if (hd_config_load(&c->cfg, hd_embedded_find("deskbot.json"), c->config_path) != 0)
+        return cli_error();
+    if (hd_log_level_parse(&level, c->cfg->log_level) != 0)
+        return cli_error();
+    hd_log_threshold = (int)level;
+    db = c->db_override ? c->db_override : c->cfg->db_path;
+    if (hd_desk_open(&c->desk, c->cfg, db) != 0)
+        return cli_error();
+    return CLI_OK;
+}
+
+void cli_close(cli *c)
+{
+    hd_desk_close(c->desk);
+    hd_config_free(c->cfg);
+    c->desk = NULL;
+    c->cfg = NULL;
+}
+
+int64_t cli_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+const char *cli_actor(const char *as)
+{
+    static char actor[96];
+    const char *user = getenv("USER");
+
+    if (as && as[0])
+        return as;
+    snprintf(actor, sizeof(actor), "cli:%s", user && user[0] ? user : "admin");
+    return actor;
+}
+
+int cli_parse_int(const char *cmd, const char *what, const char *text, long min, long max,
+                  long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < min || v > max)
+        return cli_usage_error(cmd, "%s must be a number from %ld to %ld, not '%s'", what, min,
+                               max, text);
+    *out = v;
+    return 0;
+}
