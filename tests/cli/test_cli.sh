@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The deskbot CLI driven as an administrator would: init, imports (good and
+# broken), search, the ticket lifecycle, errors and exit codes, a locked
+# database, and the service starting and stopping on a signal.
+. "$(dirname "$0")/lib.sh"
+DATA=${HD_TEST_DATA:?}
+
+expect 0 "loaded the sample knowledge base" -- "$DESKBOT" init
+expect 0 "left as it is" -- "$DESKBOT" init
+expect 0 "Printer paper jam" -- "$DESKBOT" kb search printer jam
+expect 0 "打印机卡纸" -- "$DESKBOT" kb search 打印
+expect 0 "" -- "$DESKBOT" kb search '"NEAR(' AND '*' -- -vpn
+n=$("$DESKBOT" kb search printer --json --limit 2 | jq length)
+[ "$n" = 2 ] && ok || fail "kb search --limit 2 --json gave $n results"
+expect 0 '"lang":"zh"' -- "$DESKBOT" kb show kb-zh-password-reset --json
+
+# A broken import says which file and changes nothing.
+before=$("$DESKBOT" kb search vpn --json | jq length)
+expect 1 "" -- "$DESKBOT" kb import "$DATA/kb/broken"
+one_line "$DESKBOT" kb import "$DATA/kb/broken"
+after=$("$DESKBOT" kb search vpn --json | jq length)
+[ "$before" = "$after" ] && ok || fail "broken import changed the KB ($before -> $after)"
+expect 1 "cannot" -- "$DESKBOT" kb import "$WORK/does-not-exist"
+
+# Users: a good and a broken file.
+printf 'username,display_name,email,department,agent\nnina,Nina,nina@example.com,Ops,1\n' >u.csv
+expect 0 "1 added" -- "$DESKBOT" users import u.csv
+printf 'username,display_name,emial\nx,X,x@example.com\n' >bad.csv
+expect 1 "unknown column 'emial'" -- "$DESKBOT" users import bad.csv
+expect 1 "cannot read" -- "$DESKBOT" users import missing.csv
+expect 0 '"agent":true' -- "$DESKBOT" users show nina --json
+
+# The ticket lifecycle, audited under --as.
+expect 0 "INC-000001" -- "$DESKBOT" tickets create --requester alice --title "Printer jams" \
+    --category printer --impact team --urgency high
+expect 0 '"priority":"P2"' -- "$DESKBOT" tickets show INC-000001 --json
+expect 0 "in_progress" -- "$DESKBOT" tickets take inc-1 --agent carol
+expect 1 "cannot go from in_progress to closed" -- "$DESKBOT" tickets close INC-000001
+expect 0 "resolved" -- "$DESKBOT" tickets resolve INC-000001 replaced the pickup roller --as carol
+json=$("$DESKBOT" tickets show INC-000001 --json)
+[ "$(jq -r .status <<<"$json")" = resolved ] && ok || fail "status after resolve: $json"
+[ "$(jq -r .resolution <<<"$json")" = "replaced the pickup roller" ] && ok || fail "resolution: $json"
+[ "$(jq -r .assignment_group <<<"$json")" = desktop-support ] && ok || fail "group: $json"
+for f in number type category title priority impact urgency status requester assignment_group \
+         assignee details created_at resolved_at sla; do
+    jq -e "has(\"$f\")" <<<"$json" >/dev/null && ok || fail "ticket JSON lacks $f"
+done
+jq -e '.audit | map(select(.actor == "carol" and .new == "resolved")) | length == 1' <<<"$json" \
+    >/dev/null && ok || fail "audit lacks carol's resolution: $json"
+jq -e '.sla.response_due and (.sla.response_breached == false)' <<<"$json" >/dev/null && ok ||
+    fail "sla block: $json"
+expect 0 "reopened" -- "$DESKBOT" tickets reopen INC-000001 still jamming
+expect 0 "1" -- sh -c "'$DESKBOT' tickets list --status reopened --json | jq length"
+expect 0 "no tickets" -- "$DESKBOT" tickets list --status closed
+
+# Bad arguments are usage errors (2); failures are 1; never a crash.
+expect 2 "unknown status" -- "$DESKBOT" tickets list --status lost
+expect 2 "not a command" -- "$DESKBOT" frobnicate
+expect 2 "needs --requester" -- "$DESKBOT" tickets create --title x
+expect 1 "no ticket INC-000099" -- "$DESKBOT" tickets show INC-99
+expect 1 "not a ticket number" -- "$DESKBOT" tickets show 12
+expect 2 "--limit" -- "$DESKBOT" kb search x --limit lots
+expect 0 "usage: deskbot" -- "$DESKBOT" --help
+expect 0 "tickets" -- "$DESKBOT" help tickets
+one_line "$DESKBOT" tickets show INC-99
+
+# A configuration error names the setting.
+echo '{"sla": {"P1": {"calendar": "moon"}}}' >bad.json
+expect 1 "sla.P1.calendar" -- "$DESKBOT" --config bad.json tickets list
+echo '{"sla": ' >worse.json
+expect 1 "worse.json:" -- "$DESKBOT" tickets list --config worse.json
+
+# A database locked by another process: a clear error, nothing written.
+(echo "BEGIN IMMEDIATE; INSERT INTO ticket_counters VALUES ('ZZZ', 1);"; sleep 3) |
+    sqlite3 "$DESKBOT_DB" &
+locker=$!
+sleep 0.5
+DESKBOT_BUSY_TIMEOUT_MS=200 expect 1 "locked" -- "$DESKBOT" tickets create --requester alice \
+    --title "while locked"
+wait $locker
+expect 1 "no ticket INC-000002" -- "$DESKBOT" tickets show INC-000002
+
+# A database written by a newer deskbot is refused.
+cp "$DESKBOT_DB" newer.db
+sqlite3 newer.db "PRAGMA user_version = 999"
+expect 1 "newer deskbot" -- "$DESKBOT" --db newer.db tickets list
+
+# The service starts on a fresh database and stops cleanly on SIGTERM.
+"$DESKBOT" --db "$WORK/svc/desk.db" run >svc.log 2>&1 &
+svc=$!
+for _ in $(seq 50); do grep -q "event=start" svc.log && break; sleep 0.1; done
+grep -q "event=start.*articles=49" svc.log && ok || fail "service did not start: $(cat svc.log)"
+kill -TERM $svc
+wait $svc; rc=$?
+[ $rc = 0 ] && grep -q "event=stop" svc.log && ok || fail "service stop rc=$rc: $(cat svc.log)"
+
+finish
