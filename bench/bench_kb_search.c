@@ -17,6 +17,7 @@
  */
 #include "hd/kb.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,19 @@ static const char *const zh_glue[] = {
 static const char *const categories[] = {"account", "network", "email", "hardware", "software",
                                          "security", "access", "facilities"};
 
+/* Common characters the Chinese long tail of rarer words is made of. */
+static const char zh_chars[] =
+    "人工作业务数据系统管理文件服务网络信息用户设备电脑手机邮件账号密码会议安全技术产品公司"
+    "部门项目计划报告问题方法时间地址中心平台应用程序版本更新安装配置资源存储空间内容记录"
+    "分析结果标准规则流程环境状态模式功能接口参数命令窗口页面按钮菜单选项格式类型名称编号"
+    "日期价格订单客户合同财务采购审批仓库物流运输质量检测维护支持培训考核招聘员工团队领导"
+    "办公楼层区域城市国家语言中文英文字符图片视频声音文本表格图表模板样式颜色大小位置方向";
+
+#define EN_TAIL 20000 /* rarer English words: product names, codes, jargon */
+#define ZH_TAIL 10000
+#define TOPICS 4000 /* per language; an article is about one topic */
+#define TOPIC_DOMAIN 3
+
 /* xorshift64*: deterministic, so every run measures the same data. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 
@@ -110,13 +124,13 @@ static size_t rng_below(size_t n)
     return (size_t)(rng() % n);
 }
 
-/* Zipf-like pick (exponent 1) among n ranked words, via a cumulative table. */
+/* Zipf pick (rank r has weight r^-s) among n ranked items, via a cumulative table. */
 struct zipf {
     double *cum;
     size_t n;
 };
 
-static void zipf_init(struct zipf *z, size_t n)
+static void zipf_init(struct zipf *z, size_t n, double s)
 {
     double total = 0;
     size_t i;
@@ -124,7 +138,7 @@ static void zipf_init(struct zipf *z, size_t n)
     z->n = n;
     z->cum = hd_malloc(n * sizeof(*z->cum));
     for (i = 0; i < n; i++) {
-        total += 1.0 / (double)(i + 1);
+        total += pow((double)(i + 1), -s);
         z->cum[i] = total;
     }
     for (i = 0; i < n; i++)
@@ -147,33 +161,140 @@ static size_t zipf_pick(const struct zipf *z)
     return lo;
 }
 
-/* The vocabularies ranked in a shuffled order, so frequency is not alphabetical. */
-static size_t en_rank[HD_ARRAY_SIZE(en_words)];
-static size_t zh_rank[HD_ARRAY_SIZE(zh_words)];
-static struct zipf en_zipf, zh_zipf;
+/* One language's vocabulary: domain words (what users search for), glue, a long tail. */
+struct vocab {
+    const char *const *domain;
+    size_t n_domain;
+    const char *const *glue;
+    size_t n_glue;
+    char **tail;
+    size_t n_tail;
+    size_t *rank; /* domain words in frequency order: shuffled, not alphabetical */
+    struct zipf domain_z, glue_z, tail_z;
+    size_t (*topics)[TOPIC_DOMAIN + 1]; /* domain words and one tail word */
+};
 
-static void shuffle(size_t *v, size_t n)
+static struct vocab en, zh;
+
+static char *en_tail_word(void)
+{
+    static const char cons[] = "bcdfghklmnprstvz", vow[] = "aeiou";
+    char w[16];
+    size_t i, n = 2 + rng_below(2), k = 0;
+
+    if (rng_below(6) == 0) {
+        snprintf(w, sizeof(w), "%c%c%u", cons[rng_below(16)], cons[rng_below(16)],
+                 (unsigned)(100 + rng_below(9900)));
+        return hd_strdup(w);
+    }
+    for (i = 0; i < n; i++) {
+        w[k++] = cons[rng_below(16)];
+        w[k++] = vow[rng_below(5)];
+    }
+    if (rng_below(2))
+        w[k++] = cons[rng_below(16)];
+    w[k] = '\0';
+    return hd_strdup(w);
+}
+
+static char *zh_tail_word(void)
+{
+    size_t n = (sizeof(zh_chars) - 1) / 3, a = rng_below(n), b = rng_below(n);
+    char w[8];
+
+    memcpy(w, zh_chars + 3 * a, 3);
+    memcpy(w + 3, zh_chars + 3 * b, 3);
+    w[6] = '\0';
+    return hd_strdup(w);
+}
+
+static void vocab_init(struct vocab *v, const char *const *domain, size_t n_domain,
+                       const char *const *glue, size_t n_glue, size_t n_tail,
+                       char *(*tail_word)(void))
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
-        v[i] = i;
-    for (i = n - 1; i > 0; i--) {
-        size_t j = rng_below(i + 1), t = v[i];
+    v->domain = domain;
+    v->n_domain = n_domain;
+    v->glue = glue;
+    v->n_glue = n_glue;
+    v->n_tail = n_tail;
+    v->tail = hd_malloc(n_tail * sizeof(*v->tail));
+    for (i = 0; i < n_tail; i++)
+        v->tail[i] = tail_word();
+    v->rank = hd_malloc(n_domain * sizeof(*v->rank));
+    for (i = 0; i < n_domain; i++)
+        v->rank[i] = i;
+    for (i = n_domain - 1; i > 0; i--) {
+        size_t j = rng_below(i + 1), t = v->rank[i];
 
-        v[i] = v[j];
-        v[j] = t;
+        v->rank[i] = v->rank[j];
+        v->rank[j] = t;
+    }
+    /* Domain words are spread fairly evenly, the long tail steeply, as in real text. */
+    zipf_init(&v->domain_z, n_domain, 0.5);
+    zipf_init(&v->glue_z, n_glue, 1.0);
+    zipf_init(&v->tail_z, n_tail, 1.0);
+    v->topics = hd_malloc(TOPICS * sizeof(*v->topics));
+    for (i = 0; i < TOPICS; i++) {
+        size_t k;
+
+        for (k = 0; k < TOPIC_DOMAIN; k++)
+            v->topics[i][k] = v->rank[zipf_pick(&v->domain_z)];
+        v->topics[i][TOPIC_DOMAIN] = rng_below(n_tail);
     }
 }
 
-static const char *en_word(void)
+static void vocab_free(struct vocab *v)
 {
-    return en_words[en_rank[zipf_pick(&en_zipf)]];
+    size_t i;
+
+    for (i = 0; i < v->n_tail; i++)
+        hd_free(v->tail[i]);
+    hd_free(v->tail);
+    hd_free(v->rank);
+    hd_free(v->domain_z.cum);
+    hd_free(v->glue_z.cum);
+    hd_free(v->tail_z.cum);
+    hd_free(v->topics);
 }
 
-static const char *zh_word(void)
+static const char *domain_word(const struct vocab *v)
 {
-    return zh_words[zh_rank[zipf_pick(&zh_zipf)]];
+    return v->domain[v->rank[zipf_pick(&v->domain_z)]];
+}
+
+static const char *topic_word(const struct vocab *v, size_t topic)
+{
+    size_t k = rng_below(TOPIC_DOMAIN + 1);
+
+    return k < TOPIC_DOMAIN ? v->domain[v->topics[topic][k]] : v->tail[v->topics[topic][k]];
+}
+
+/* A body word: glue 35%, the topic's words 10%, other domain words 5%, long tail 50%. */
+static const char *body_word(const struct vocab *v, size_t topic)
+{
+    size_t r = rng_below(20);
+
+    if (r < 7)
+        return v->glue[zipf_pick(&v->glue_z)];
+    if (r < 9)
+        return topic_word(v, topic);
+    if (r < 10)
+        return domain_word(v);
+    return v->tail[zipf_pick(&v->tail_z)];
+}
+
+/* A title word: mostly the topic's words. */
+static const char *title_word(const struct vocab *v, size_t topic)
+{
+    size_t r = rng_below(10);
+
+    if (r < 6)
+        return topic_word(v, topic);
+    if (r < 8)
+        return domain_word(v);
+    return r < 9 ? v->glue[zipf_pick(&v->glue_z)] : v->tail[zipf_pick(&v->tail_z)];
 }
 
 struct buf {
@@ -193,63 +314,45 @@ static void put(struct buf *b, const char *s)
     b->len += n;
 }
 
-static void gen_en(struct buf *b, size_t k)
+static void gen_article(struct buf *b, size_t k, const struct vocab *v, int is_zh)
 {
-    size_t i, n = 4 + rng_below(5), words = 80 + rng_below(121);
+    size_t topic = rng_below(TOPICS), i, n = 4 + rng_below(5), start;
+    size_t len = is_zh ? 150 + rng_below(251) : 80 + rng_below(121);
+    const char *sep = is_zh ? "" : " ";
     char head[160];
 
-    snprintf(head, sizeof(head), "---\nid: gen-en-%06zu\ntitle: ", k);
+    snprintf(head, sizeof(head), "---\nid: gen-%s-%06zu\ntitle: ", is_zh ? "zh" : "en", k);
     put(b, head);
     for (i = 0; i < n; i++) {
-        put(b, i ? " " : "");
-        put(b, en_word());
+        put(b, i ? sep : "");
+        put(b, title_word(v, topic));
     }
-    put(b, "\nlang: en\ncategory: ");
+    put(b, is_zh ? "\nlang: zh\ncategory: " : "\nlang: en\ncategory: ");
     put(b, categories[rng_below(HD_ARRAY_SIZE(categories))]);
     put(b, "\ntags: [");
-    put(b, en_word());
+    put(b, v->domain[v->topics[topic][0]]);
     put(b, ", ");
-    put(b, en_word());
-    put(b, "]\n---\n");
-    for (i = 0; i < words; i++) {
-        put(b, i == 0 ? "" : (i % 17 == 0) ? ".\n" : " ");
-        put(b, rng_below(5) < 2 ? en_glue[rng_below(HD_ARRAY_SIZE(en_glue))] : en_word());
-    }
-    put(b, ".\n");
-}
-
-static void gen_zh(struct buf *b, size_t k)
-{
-    size_t i, n = 4 + rng_below(5), chars = 150 + rng_below(251), start;
-    char head[160];
-
-    snprintf(head, sizeof(head), "---\nid: gen-zh-%06zu\ntitle: ", k);
-    put(b, head);
-    for (i = 0; i < n; i++)
-        put(b, zh_word());
-    put(b, "\nlang: zh\ncategory: ");
-    put(b, categories[rng_below(HD_ARRAY_SIZE(categories))]);
-    put(b, "\ntags: [");
-    put(b, zh_word());
-    put(b, ", ");
-    put(b, zh_word());
+    put(b, v->domain[v->topics[topic][1]]);
     put(b, "]\n---\n");
     start = b->len;
-    for (i = 0; (b->len - start) / 3 < chars; i++) {
-        size_t r = rng_below(20);
-
-        if (r < 6)
-            put(b, zh_glue[rng_below(HD_ARRAY_SIZE(zh_glue))]);
-        else if (r == 6)
+    /* English: `len` words; Chinese: about `len` characters. */
+    for (i = 0; is_zh ? (b->len - start) / 3 < len : i < len; i++) {
+        if (i > 0)
+            put(b, is_zh ? (rng_below(10) == 0 ? "，" : "") : (i % 15 == 0 ? ".\n" : " "));
+        if (is_zh && rng_below(25) == 0)
             put(b, "Windows");
         else
-            put(b, zh_word());
-        if (rng_below(12) == 0)
-            put(b, rng_below(3) == 0 ? "。\n" : "，");
+            put(b, body_word(v, topic));
     }
-    put(b, "。\n");
+    put(b, is_zh ? "。\n" : ".\n");
 }
 
+/*
+ * A query as users type them: 1-4 words, the words users search for drawn
+ * with the frequency they have in the articles, sometimes a glue word or a
+ * question mark; 45% English, 45% Chinese (words often run together), 10%
+ * mixed.
+ */
 static void gen_query(struct buf *b)
 {
     size_t i, n = 1 + rng_below(4), kind = rng_below(20);
@@ -257,16 +360,12 @@ static void gen_query(struct buf *b)
     b->len = 0;
     put(b, "");
     for (i = 0; i < n; i++) {
-        /* 45% English, 45% Chinese, 10% mixed; one word in eight is a glue word. */
-        int zh = kind < 9 ? 0 : kind < 18 ? 1 : (int)(i % 2);
+        int is_zh = kind < 9 ? 0 : kind < 18 ? 1 : (int)(i % 2);
+        const struct vocab *v = is_zh ? &zh : &en;
 
         if (i > 0)
-            put(b, zh && rng_below(2) ? "" : " ");
-        if (rng_below(8) == 0)
-            put(b, zh ? zh_glue[rng_below(HD_ARRAY_SIZE(zh_glue))]
-                      : en_glue[rng_below(HD_ARRAY_SIZE(en_glue))]);
-        else
-            put(b, zh ? zh_word() : en_word());
+            put(b, is_zh && rng_below(2) ? "" : " ");
+        put(b, rng_below(8) == 0 ? v->glue[zipf_pick(&v->glue_z)] : domain_word(v));
     }
     if (rng_below(10) == 0)
         put(b, kind < 9 ? "?" : "？");
@@ -314,20 +413,17 @@ int main(int argc, char **argv)
     snprintf(wal, sizeof(wal), "%s-wal", path);
     snprintf(shm, sizeof(shm), "%s-shm", path);
 
-    shuffle(en_rank, HD_ARRAY_SIZE(en_words));
-    shuffle(zh_rank, HD_ARRAY_SIZE(zh_words));
-    zipf_init(&en_zipf, HD_ARRAY_SIZE(en_words));
-    zipf_init(&zh_zipf, HD_ARRAY_SIZE(zh_words));
+    vocab_init(&en, en_words, HD_ARRAY_SIZE(en_words), en_glue, HD_ARRAY_SIZE(en_glue), EN_TAIL,
+               en_tail_word);
+    vocab_init(&zh, zh_words, HD_ARRAY_SIZE(zh_words), zh_glue, HD_ARRAY_SIZE(zh_glue), ZH_TAIL,
+               zh_tail_word);
 
     names = hd_calloc(n_articles, sizeof(*names));
     texts = hd_calloc(n_articles, sizeof(*texts));
     lens = hd_calloc(n_articles, sizeof(*lens));
     for (i = 0; i < n_articles; i++) {
         b.len = 0;
-        if (i % 2 == 0)
-            gen_en(&b, i);
-        else
-            gen_zh(&b, i);
+        gen_article(&b, i, i % 2 ? &zh : &en, i % 2);
         names[i] = hd_sprintf("gen/%06zu.md", i);
         texts[i] = hd_strndup(b.s, b.len);
         lens[i] = b.len;
@@ -392,8 +488,8 @@ cleanup:
     hd_free(texts);
     hd_free(lens);
     hd_free(b.s);
-    hd_free(en_zipf.cum);
-    hd_free(zh_zipf.cum);
+    vocab_free(&en);
+    vocab_free(&zh);
     unlink(path);
     unlink(wal);
     unlink(shm);

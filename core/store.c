@@ -90,7 +90,8 @@ int hd_store_open(hd_store **out, const char *path, int busy_ms)
     }
     if ((err = hd_store__exec(st, "PRAGMA journal_mode=WAL")) != 0 ||
         (err = hd_store__exec(st, "PRAGMA synchronous=NORMAL")) != 0 ||
-        (err = hd_store__exec(st, "PRAGMA foreign_keys=ON")) != 0)
+        (err = hd_store__exec(st, "PRAGMA foreign_keys=ON")) != 0 ||
+        (err = hd_store__exec(st, "PRAGMA temp_store=MEMORY")) != 0)
         goto cleanup;
     if ((err = hd_kb__tokenizer_register(st->db)) != 0)
         goto cleanup;
@@ -151,10 +152,22 @@ sqlite3_stmt *hd_store__stmt(hd_store *st, const char *sql)
     return NULL;
 }
 
+/* Transaction control runs often (a savepoint per engine call): keep it prepared. */
+static int control(hd_store *st, const char *sql)
+{
+    sqlite3_stmt *s = hd_store__stmt(st, sql);
+    int rc;
+
+    if (s == NULL)
+        return SQLITE_ERROR;
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 int hd_store_begin(hd_store *st)
 {
-    int rc = sqlite3_exec(st->db, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", NULL, NULL,
-                          NULL);
+    int rc = control(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
 
     if (rc != SQLITE_OK)
         return hd_store__error(st, rc, "begin transaction");
@@ -164,7 +177,7 @@ int hd_store_begin(hd_store *st)
 
 int hd_store_commit(hd_store *st)
 {
-    int rc = sqlite3_exec(st->db, st->depth > 1 ? "RELEASE nested" : "COMMIT", NULL, NULL, NULL);
+    int rc = control(st, st->depth > 1 ? "RELEASE nested" : "COMMIT");
 
     if (rc != SQLITE_OK) {
         int err = hd_store__error(st, rc, "commit");
@@ -179,9 +192,11 @@ void hd_store_rollback(hd_store *st)
 {
     if (st->depth == 0)
         return;
-    if (st->depth > 1)
-        sqlite3_exec(st->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
-    else if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st->depth > 1) {
+        control(st, "ROLLBACK TO nested");
+        control(st, "RELEASE nested");
+    } else if (!sqlite3_get_autocommit(st->db)) {
+        control(st, "ROLLBACK");
+    }
     st->depth--;
 }

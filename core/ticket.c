@@ -521,9 +521,15 @@ static int next_number(hd_store *st, hd_ticket_type type, char out[16])
     return rc == SQLITE_ROW ? 0 : hd_store__error(st, rc, "number ticket");
 }
 
-static int requester_facts(hd_store *st, int64_t id, int *vip, char **department)
+typedef struct requester {
+    int vip;
+    char *department, *handle, *name;
+} requester;
+
+static int requester_facts(hd_store *st, int64_t id, requester *r)
 {
-    sqlite3_stmt *s = hd_store__stmt(st, "SELECT vip, department FROM employees WHERE id = ?1");
+    sqlite3_stmt *s = hd_store__stmt(st, "SELECT vip, department, coalesce(username, email),"
+                                         " display_name FROM employees WHERE id = ?1");
     int rc;
 
     if (s == NULL)
@@ -531,8 +537,10 @@ static int requester_facts(hd_store *st, int64_t id, int *vip, char **department
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        *vip = sqlite3_column_int(s, 0);
-        *department = col_dup(s, 1);
+        r->vip = sqlite3_column_int(s, 0);
+        r->department = col_dup(s, 1);
+        r->handle = col_dup(s, 2);
+        r->name = col_dup(s, 3);
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -574,9 +582,9 @@ int hd_ticket_create(hd_desk *desk, const hd_ticket_spec *spec, const char *acto
     const hd_config *cfg = hd_desk_config(desk);
     const hd_group *group;
     change_set cs = {0};
-    char number[16], *department = NULL, *title = NULL;
-    int64_t response_due, resolution_due, id;
-    int vip = 0, priority, err, rc;
+    requester req = {0};
+    hd_ticket *t = NULL;
+    int err, rc;
     sqlite3_stmt *s;
 
     *out = NULL;
@@ -592,15 +600,33 @@ int hd_ticket_create(hd_desk *desk, const hd_ticket_spec *spec, const char *acto
         return err;
     if ((err = hd_store_begin(st)) != 0)
         return err;
-    if ((err = requester_facts(st, spec->requester_id, &vip, &department)) != 0)
+    if ((err = requester_facts(st, spec->requester_id, &req)) != 0)
         goto cleanup;
-    if ((err = next_number(st, spec->type, number)) != 0)
+
+    /* The ticket as it will be stored; returned without reading it back. */
+    t = hd_calloc(1, sizeof(*t));
+    if ((err = next_number(st, spec->type, t->number)) != 0)
         goto cleanup;
-    priority = hd_priority_compute(cfg, spec->impact, spec->urgency, vip);
-    group = hd_route_pick(cfg, spec->type, spec->category, department, spec->title,
+    t->type = spec->type;
+    t->category = hd_strdup(spec->category);
+    t->title = clean_title(spec->title);
+    t->description = hd_strdup(spec->description ? spec->description : "");
+    t->details = hd_strdup(spec->details ? spec->details : "{}");
+    t->impact = spec->impact;
+    t->urgency = spec->urgency;
+    t->priority = hd_priority_compute(cfg, spec->impact, spec->urgency, req.vip);
+    t->status = HD_STATUS_ASSIGNED;
+    t->requester_id = spec->requester_id;
+    t->requester = req.handle;
+    t->requester_name = req.name;
+    req.handle = req.name = NULL;
+    group = hd_route_pick(cfg, spec->type, spec->category, req.department, spec->title,
                           spec->description);
-    hd_sla_due(cfg, priority, now, 0, &response_due, &resolution_due);
-    title = clean_title(spec->title);
+    t->assignment_group = hd_strdup(group->name);
+    t->channel = hd_strdup(spec->channel);
+    t->handover = spec->handover ? 1 : 0;
+    t->created_at = t->updated_at = now;
+    hd_sla_due(cfg, t->priority, now, 0, &t->response_due, &t->resolution_due);
 
     s = hd_store__stmt(st, "INSERT INTO tickets (number, type, category, title, description,"
                            " details, impact, urgency, priority, status, requester_id,"
@@ -612,49 +638,49 @@ int hd_ticket_create(hd_desk *desk, const hd_ticket_spec *spec, const char *acto
         err = HD_EDB;
         goto cleanup;
     }
-    sqlite3_bind_text(s, 1, number, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, hd_type_name(spec->type), -1, SQLITE_STATIC);
-    bind_opt(s, 3, spec->category);
-    sqlite3_bind_text(s, 4, title, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, spec->description ? spec->description : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, spec->details ? spec->details : "{}", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 7, hd_impact_name(spec->impact), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, hd_urgency_name(spec->urgency), -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 9, priority);
-    sqlite3_bind_int64(s, 10, spec->requester_id);
-    sqlite3_bind_text(s, 11, group->name, -1, SQLITE_STATIC);
-    bind_opt(s, 12, spec->channel);
-    sqlite3_bind_int(s, 13, spec->handover ? 1 : 0);
+    sqlite3_bind_text(s, 1, t->number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hd_type_name(t->type), -1, SQLITE_STATIC);
+    bind_opt(s, 3, t->category);
+    sqlite3_bind_text(s, 4, t->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, t->description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, t->details, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, hd_impact_name(t->impact), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, hd_urgency_name(t->urgency), -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 9, t->priority);
+    sqlite3_bind_int64(s, 10, t->requester_id);
+    sqlite3_bind_text(s, 11, t->assignment_group, -1, SQLITE_STATIC);
+    bind_opt(s, 12, t->channel);
+    sqlite3_bind_int(s, 13, t->handover);
     sqlite3_bind_int64(s, 14, now);
-    sqlite3_bind_int64(s, 15, response_due);
-    sqlite3_bind_int64(s, 16, resolution_due);
+    sqlite3_bind_int64(s, 15, t->response_due);
+    sqlite3_bind_int64(s, 16, t->resolution_due);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         err = hd_store__error(st, rc, "create ticket");
         goto cleanup;
     }
-    id = sqlite3_last_insert_rowid(hd_store_db(st));
+    t->id = sqlite3_last_insert_rowid(hd_store_db(st));
 
     /* Logged as new, then routed: both steps are in the audit log. */
     record(&cs, "status", NULL, "new");
     record(&cs, "status", "new", "assigned");
     record(&cs, "assignment_group", NULL, group->name);
-    if ((err = write_audit(st, id, &cs, actor, now)) != 0)
-        goto cleanup;
-    if ((err = load_ticket(st, number, out)) != 0)
+    if ((err = write_audit(st, t->id, &cs, actor, now)) != 0)
         goto cleanup;
     err = hd_store_commit(st);
 
 cleanup:
     if (err) {
         hd_store_rollback(st);
-        hd_ticket_free(*out);
-        *out = NULL;
+        hd_ticket_free(t);
+    } else {
+        *out = t;
     }
     change_set_clear(&cs);
-    hd_free(department);
-    hd_free(title);
+    hd_free(req.department);
+    hd_free(req.handle);
+    hd_free(req.name);
     return err;
 }
 
@@ -728,7 +754,7 @@ static int apply(hd_desk *desk, hd_ticket *t, const op *o, const char *actor, ch
     const hd_config *cfg = hd_desk_config(desk);
     hd_store *st = hd_desk_store(desk);
     const hd_group *g;
-    char old_p[4], new_p[4];
+    char old_p[16], new_p[16];
     int err;
 
     switch (o->kind) {

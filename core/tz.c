@@ -127,14 +127,13 @@ static int weekday_of(int64_t days)
 /* The day (since the epoch) on which `rd` falls in `year`. */
 static int64_t rule_day(const rule_date *rd, int64_t year)
 {
-    int64_t jan1 = days_from_civil(year, 1, 1);
     int64_t first, d;
 
     switch (rd->kind) {
     case DATE_JULIAN: /* 1..365, February 29 never counted */
-        return jan1 + rd->day - 1 + (rd->day >= 60 && is_leap(year));
+        return days_from_civil(year, 1, 1) + rd->day - 1 + (rd->day >= 60 && is_leap(year));
     case DATE_ZERO_BASED:
-        return jan1 + rd->day;
+        return days_from_civil(year, 1, 1) + rd->day;
     default:
         first = days_from_civil(year, rd->month, 1);
         d = first + (rd->day - weekday_of(first) + 7) % 7 + (int64_t)(rd->week - 1) * 7;
@@ -149,25 +148,14 @@ typedef struct rule_event {
     int dst; /* 1: daylight time begins; 0: it ends */
 } rule_event;
 
-/* The segment of `r` containing `u`, starting no earlier than `lo`. */
-static void rule_segment(const tz_rule *r, int64_t u, int64_t lo, segment *out)
+/* The start and end events of years [y0, y1], sorted; returns how many. */
+static int rule_events(const tz_rule *r, int64_t y0, int64_t y1, rule_event *ev)
 {
-    rule_event ev[10], tmp;
-    int64_t year, y;
+    rule_event tmp;
+    int64_t y;
     int n = 0, i, j;
 
-    if (!r->has_dst) {
-        out->start = lo;
-        out->end = INT64_MAX;
-        out->off = r->std_off;
-        return;
-    }
-    /*
-     * A rule time may reach a week beyond its day, so two years either side
-     * always bracket `u` with an event on each side.
-     */
-    year = year_of_day(floor_div(u + r->std_off, DAY_SECS));
-    for (y = year - 2; y <= year + 2; y++) {
+    for (y = y0; y <= y1; y++) {
         ev[n].at = rule_day(&r->start, y) * DAY_SECS + r->start.time - r->std_off;
         ev[n++].dst = 1;
         ev[n].at = rule_day(&r->end, y) * DAY_SECS + r->end.time - r->dst_off;
@@ -176,11 +164,37 @@ static void rule_segment(const tz_rule *r, int64_t u, int64_t lo, segment *out)
     /* Ties put the end first, so "DST all year" rules stay in DST. */
     for (i = 1; i < n; i++) {
         tmp = ev[i];
-        for (j = i; j > 0 && (ev[j - 1].at > tmp.at || (ev[j - 1].at == tmp.at && ev[j - 1].dst > tmp.dst));
+        for (j = i; j > 0 && (ev[j - 1].at > tmp.at ||
+                              (ev[j - 1].at == tmp.at && ev[j - 1].dst > tmp.dst));
              j--)
             ev[j] = ev[j - 1];
         ev[j] = tmp;
     }
+    return n;
+}
+
+/* The segment of `r` containing `u`, starting no earlier than `lo`. */
+static void rule_segment(const tz_rule *r, int64_t u, int64_t lo, segment *out)
+{
+    rule_event ev[10];
+    int64_t year;
+    int n, i;
+
+    if (!r->has_dst) {
+        out->start = lo;
+        out->end = INT64_MAX;
+        out->off = r->std_off;
+        return;
+    }
+    /*
+     * The year before and after usually bracket `u` with an event on each
+     * side. A rule time may reach a week beyond its day, so near New Year
+     * they may not; two years either side always do.
+     */
+    year = year_of_day(floor_div(u + r->std_off, DAY_SECS));
+    n = rule_events(r, year - 1, year + 1, ev);
+    if (ev[0].at > u || ev[n - 1].at <= u)
+        n = rule_events(r, year - 2, year + 2, ev);
     for (i = n - 1; i >= 0 && ev[i].at > u; i--)
         ;
     if (i < 0) {
