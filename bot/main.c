@@ -21,7 +21,7 @@ static const struct command {
     {"kb", cmd_kb, "knowledge base: import, search, show"},
     {"users", cmd_users, "users directory: import, list"},
     {"tickets", cmd_tickets, "tickets: create, list, show, assign, take, resolve, close, ..."},
-    /* REPORT */
+    {"report", cmd_report, "service figures for a date range"},
 };
 
 static void usage(FILE *out)

@@ -15,10 +15,11 @@
  * - Han, Kana and Hangul have no spaces between words. A run of them is
  *   emitted as overlapping bigrams at consecutive positions ("重置密码" gives
  *   重置 置密 密码), a run of one character as that character. In documents
- *   the last character of a longer run is also emitted, colocated with the
- *   last bigram, so that a prefix query on one character ("密" *) finds
- *   every occurrence of it. Queries never get that extra token, so phrase
- *   matching of bigrams is unaffected.
+ *   each character is also emitted as a synonym (FTS5_TOKEN_COLOCATED) of
+ *   the bigram it starts, the last one with the last bigram, so that a query
+ *   of one character finds every occurrence of it with a plain index
+ *   lookup. Queries never get those extra tokens, so a query's bigrams still
+ *   form a phrase at consecutive positions.
  * - Everything else (punctuation of every script, symbols, emoji, invalid
  *   UTF-8) separates tokens. Malformed bytes are consumed one at a time and
  *   never read past the end of the text.
@@ -30,6 +31,7 @@
 
 #include "hd/common.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -337,9 +339,10 @@ static int emit_word(const unsigned char *s, size_t n, size_t *pos, void *ctx, t
 
 /*
  * Emit the bigrams of the CJK run starting at text[*pos] and leave *pos
- * after it. `document` adds the run's last character as a colocated token.
+ * after it. With `unigrams` (documents) every character is also emitted,
+ * colocated with the bigram it starts (the last one with the last bigram).
  */
-static int emit_cjk(const unsigned char *s, size_t n, size_t *pos, int document, void *ctx,
+static int emit_cjk(const unsigned char *s, size_t n, size_t *pos, int unigrams, void *ctx,
                     token_cb cb)
 {
     char buf[8];
@@ -361,6 +364,9 @@ static int emit_cjk(const unsigned char *s, size_t n, size_t *pos, int document,
             memcpy(buf, s + prev_start, prev_len);
             memcpy(buf + prev_len, s + i, clen);
             rc = cb(ctx, 0, buf, (int)(prev_len + clen), (int)prev_start, (int)(i + clen));
+            if (rc == SQLITE_OK && unigrams)
+                rc = cb(ctx, FTS5_TOKEN_COLOCATED, (const char *)s + prev_start, (int)prev_len,
+                        (int)prev_start, (int)(prev_start + prev_len));
             if (rc != SQLITE_OK)
                 return rc;
         }
@@ -370,12 +376,9 @@ static int emit_cjk(const unsigned char *s, size_t n, size_t *pos, int document,
         i += clen;
     }
     *pos = i;
-    if (count == 1)
-        return cb(ctx, 0, (const char *)s + prev_start, (int)prev_len, (int)prev_start,
-                  (int)(prev_start + prev_len));
-    if (document)
-        return cb(ctx, FTS5_TOKEN_COLOCATED, (const char *)s + prev_start, (int)prev_len,
-                  (int)prev_start, (int)(prev_start + prev_len));
+    if (count == 1 || unigrams)
+        return cb(ctx, count == 1 ? 0 : FTS5_TOKEN_COLOCATED, (const char *)s + prev_start,
+                  (int)prev_len, (int)prev_start, (int)(prev_start + prev_len));
     return SQLITE_OK;
 }
 
@@ -384,7 +387,7 @@ static int tok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *te
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = (text != NULL && n_text > 0) ? (size_t)n_text : 0, i = 0;
-    int document = (flags & FTS5_TOKENIZE_QUERY) == 0;
+    int unigrams = (flags & FTS5_TOKENIZE_QUERY) == 0;
     int rc = SQLITE_OK;
 
     (void)tok;
@@ -396,7 +399,7 @@ static int tok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *te
         if (cls == C_WORD)
             rc = emit_word(s, n, &i, ctx, cb);
         else if (cls == C_CJK)
-            rc = emit_cjk(s, n, &i, document, ctx, cb);
+            rc = emit_cjk(s, n, &i, unigrams, ctx, cb);
         else
             i += clen;
     }
@@ -419,6 +422,141 @@ static void tok_delete(Fts5Tokenizer *tok)
     hd_free(tok);
 }
 
+/*
+ * deskbot_rank(kb_fts, skip, min_rowid, max_rowid, weight...) - BM25 as
+ * FTS5's bm25() computes it (k1 = 1.2, b = 0.75, per-column weights, lower
+ * is better), with two differences that keep a search over a large
+ * knowledge base cheap:
+ *
+ * - The first `skip` phrases of the query are not scored. kb.c uses them as
+ *   a column filter that picks candidates ("in the title or tags") while
+ *   the remaining phrases score the whole article.
+ * - bm25() counts the articles containing each phrase by visiting every one
+ *   of them, once per query. Here the count stops after DF_SAMPLE articles
+ *   and is extrapolated over the rowid range [min_rowid, max_rowid]; below
+ *   DF_SAMPLE it is exact, so small knowledge bases rank exactly as bm25().
+ */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+#define DF_SAMPLE 256
+
+struct rank_data {
+    int n_phrase;
+    double avgdl;
+    double *idf;  /* per phrase */
+    double *freq; /* per phrase, scratch for the current row */
+};
+
+struct df_count {
+    sqlite3_int64 n, last;
+};
+
+static int count_article(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+{
+    struct df_count *c = payload;
+
+    c->n++;
+    c->last = api->xRowid(fts);
+    return c->n >= DF_SAMPLE ? SQLITE_DONE : SQLITE_OK;
+}
+
+static void rank_data_free(void *p)
+{
+    struct rank_data *d = p;
+
+    if (d == NULL)
+        return;
+    hd_free(d->idf);
+    hd_free(d->freq);
+    hd_free(d);
+}
+
+static int rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, int skip,
+                         sqlite3_int64 min_rowid, sqlite3_int64 max_rowid, struct rank_data **out)
+{
+    struct rank_data *d = hd_calloc(1, sizeof(*d));
+    sqlite3_int64 n_rows = 0, n_tokens = 0;
+    int i, rc;
+
+    *out = NULL;
+    d->n_phrase = api->xPhraseCount(fts);
+    d->idf = hd_calloc((size_t)d->n_phrase + 1, sizeof(*d->idf));
+    d->freq = hd_calloc((size_t)d->n_phrase + 1, sizeof(*d->freq));
+    rc = api->xRowCount(fts, &n_rows);
+    if (rc == SQLITE_OK)
+        rc = api->xColumnTotalSize(fts, -1, &n_tokens);
+    d->avgdl = n_rows > 0 && n_tokens > 0 ? (double)n_tokens / (double)n_rows : 1.0;
+    for (i = skip; rc == SQLITE_OK && i < d->n_phrase; i++) {
+        struct df_count c = {0, 0};
+        double df, idf;
+
+        rc = api->xQueryPhrase(fts, i, &c, count_article);
+        df = (double)c.n;
+        if (c.n >= DF_SAMPLE && c.last >= min_rowid && max_rowid > c.last)
+            df = df * (double)(max_rowid - min_rowid + 1) / (double)(c.last - min_rowid + 1);
+        if (df > (double)n_rows)
+            df = (double)n_rows;
+        idf = log(((double)n_rows - df + 0.5) / (df + 0.5));
+        d->idf[i] = idf > 0.0 ? idf : 1e-6;
+    }
+    if (rc != SQLITE_OK) {
+        rank_data_free(d);
+        return rc;
+    }
+    *out = d;
+    return SQLITE_OK;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                          int argc, sqlite3_value **argv)
+{
+    struct rank_data *d = api->xGetAuxdata(fts, 0);
+    int skip = argc > 0 ? sqlite3_value_int(argv[0]) : 0;
+    int n_weights = argc > 3 ? argc - 3 : 0, i, rc, any = 0;
+    double score = 0.0;
+
+    if (skip < 0)
+        skip = 0;
+    if (d == NULL) {
+        rc = rank_data_new(api, fts, skip, argc > 1 ? sqlite3_value_int64(argv[1]) : 1,
+                           argc > 2 ? sqlite3_value_int64(argv[2]) : 0, &d);
+        if (rc == SQLITE_OK)
+            rc = api->xSetAuxdata(fts, d, rank_data_free);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+    }
+    for (i = skip; i < d->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int col = -1, off = 0;
+
+        d->freq[i] = 0.0;
+        rc = api->xPhraseFirst(fts, i, &it, &col, &off);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+            d->freq[i] += col < n_weights ? sqlite3_value_double(argv[3 + col]) : 1.0;
+        any |= d->freq[i] > 0.0;
+    }
+    if (any) {
+        int size = 0;
+        double norm;
+
+        rc = api->xColumnSize(fts, -1, &size);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / d->avgdl);
+        for (i = skip; i < d->n_phrase; i++)
+            score += d->idf[i] * d->freq[i] * (RANK_K1 + 1.0) / (d->freq[i] + norm);
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
 int hd_kb__tokenizer_register(sqlite3 *db)
 {
     static fts5_tokenizer methods = {tok_create, tok_delete, tok_tokenize};
@@ -439,8 +577,11 @@ int hd_kb__tokenizer_register(sqlite3 *db)
         goto cleanup;
     }
     rc = api->xCreateTokenizer(api, "deskbot", NULL, &methods, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "deskbot_rank", NULL, rank_function, NULL);
     if (rc != SQLITE_OK)
-        err = hd_error_set(HD_EDB, "register the deskbot tokenizer: %s", sqlite3_errstr(rc));
+        err = hd_error_set(HD_EDB, "register the deskbot FTS5 tokenizer and rank function: %s",
+                           sqlite3_errstr(rc));
 
 cleanup:
     sqlite3_finalize(s);

@@ -661,6 +661,8 @@ static void format_duration(char *buf, size_t size, double secs)
 {
     long long s = (long long)(secs + 0.5);
 
+    if (s >= 3600)
+        s = (s + 30) / 60 * 60; /* whole minutes are shown: round to the nearest */
     if (s >= DAY)
         snprintf(buf, size, "%lldd %02lldh %02lldm", s / DAY, s % DAY / 3600, s % 3600 / 60);
     else if (s >= 3600)

@@ -14,7 +14,7 @@
  *      7200 s); survey 5 on Tue 3 09:00.
  *  T2  incident network  org/high      P1 teams  Mon 2 20:00
  *      due 20:15 / Tue 00:00; taken 20:30 (breached, 1800 s); resolved
- *      Tue 01:00 (breached, 18000 s); survey 4 on Wed 4 10:00.
+ *      Tue 01:00 (breached, 18000 s); survey not answered (stays resolved).
  *  T3  incident email    team/high     P2 slack  Tue 3 09:00
  *      due 10:00 / 17:00; taken 09:30 (met, 1800 s); resolved 16:00 (met,
  *      25200 s); survey 2 on Thu 5 09:00.
@@ -47,7 +47,10 @@
  *      Mon 9 08:00 (no SLA figures).
  *  T12 incident password indiv/critical VIP P1 slack Fri 6 22:00
  *      due 22:15 / Sat 02:00; taken 22:05 (met, 300 s); resolved 23:00 (met,
- *      3600 s); survey 1 on Mon 9 00:00 (= to: not in CSAT).
+ *      3600 s); survey 4 on Sat 7 10:00.
+ *  T13 service_request password indiv/medium P4 teams Fri 6 15:00
+ *      due Mon 9 15:00 / Fri 13 15:00; taken 15:30 (met, 1800 s); resolved
+ *      17:00 (met, 7200 s); survey 1 on Mon 9 00:00 (= to: not in CSAT).
  *
  * Tickets outside the period:
  *  O1  Mon Oct 26, resolved Thu Oct 29 10:00; default rating 4 applied
@@ -169,7 +172,6 @@ static int build_fixture(void)
                alice, "teams", nov(2, 20, 0), 1, nov(2, 20, 15), nov(3, 0, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(2, 20, 30), NULL));
     TRY(hd_ticket_resolve(desk, n, "replaced switch", "carol", nov(3, 1, 0), NULL));
-    TRY(hd_survey_answer(desk, n, 4, NULL, "alice", nov(4, 10, 0), NULL));
     /* T3 */
     TRY(create(n, NULL, HD_TYPE_INCIDENT, "email", HD_IMPACT_TEAM, HD_URGENCY_HIGH, alice,
                "slack", nov(3, 9, 0), 2, nov(3, 10, 0), nov(3, 17, 0)));
@@ -219,7 +221,14 @@ static int build_fixture(void)
                ceo, "slack", nov(6, 22, 0), 1, nov(6, 22, 15), nov(7, 2, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(6, 22, 5), NULL));
     TRY(hd_ticket_resolve(desk, n, "reset", "carol", nov(6, 23, 0), NULL));
-    TRY(hd_survey_answer(desk, n, 1, NULL, "ceo", TO, NULL));
+    TRY(hd_survey_answer(desk, n, 4, NULL, "ceo", nov(7, 10, 0), NULL));
+    /* T13 */
+    TRY(create(n, NULL, HD_TYPE_SERVICE_REQUEST, "password", HD_IMPACT_INDIVIDUAL,
+               HD_URGENCY_MEDIUM, alice, "teams", nov(6, 15, 0), 4, nov(9, 15, 0),
+               nov(13, 15, 0)));
+    TRY(hd_ticket_take(desk, n, "carol", nov(6, 15, 30), NULL));
+    TRY(hd_ticket_resolve(desk, n, "reset link sent", "carol", nov(6, 17, 0), NULL));
+    TRY(hd_survey_answer(desk, n, 1, NULL, "alice", TO, NULL));
 
     /* O1: its survey falls due Tue Nov 3 10:00 and gets the default rating. */
     TRY(create(n, NULL, HD_TYPE_INCIDENT, "printer", HD_IMPACT_INDIVIDUAL, HD_URGENCY_MEDIUM,
@@ -290,30 +299,30 @@ static void test_report__contacts_and_fcr(void)
 
 static void test_report__tickets_by_type_category_priority_channel(void)
 {
-    static const char *const categories[] = {"email",   "hardware", "network",       "password",
-                                             "printer", "service",  "software",      "uncategorised",
-                                             "vpn"};
-    static const int64_t category_counts[] = {1, 1, 2, 1, 1, 1, 2, 2, 1};
+    static const char *const categories[] = {"email",    "hardware", "network",
+                                             "password", "printer",  "service",
+                                             "software", "uncategorised", "vpn"};
+    static const int64_t category_counts[] = {1, 1, 2, 2, 1, 1, 2, 2, 1};
     static const char *const channels[] = {"cli", "slack", "teams", "unknown", "web"};
-    static const int64_t channel_counts[] = {1, 5, 2, 1, 3};
+    static const int64_t channel_counts[] = {1, 5, 3, 1, 3};
     hd_report *r = NULL;
     size_t i;
 
     ASSERT_OK(hd_report_compute(desk, FROM, TO, NOW, &r));
-    /* T1..T12; O2 (created at `to`) and the October tickets are out. */
-    ASSERT_INT_EQ(r->tickets.total, 12);
-    /* incident T1 T2 T3 T4 T6 T7 T12; request T5; change T8; consultation T9;
-     * complaint T10 T11. */
+    /* T1..T13; O2 (created at `to`) and the October tickets are out. */
+    ASSERT_INT_EQ(r->tickets.total, 13);
+    /* incident T1 T2 T3 T4 T6 T7 T12; request T5 T13; change T8;
+     * consultation T9; complaint T10 T11. */
     ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_INCIDENT], 7);
-    ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_SERVICE_REQUEST], 1);
+    ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_SERVICE_REQUEST], 2);
     ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_CHANGE], 1);
     ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_CONSULTATION], 1);
     ASSERT_INT_EQ(r->tickets.by_type[HD_TYPE_COMPLAINT], 2);
-    /* P1 T1 T2 T12; P2 T3 T4; P3 T6 T7 T8; P4 T5 T9 T10 T11. */
+    /* P1 T1 T2 T12; P2 T3 T4; P3 T6 T7 T8; P4 T5 T9 T10 T11 T13. */
     ASSERT_INT_EQ(r->tickets.by_priority[0], 3);
     ASSERT_INT_EQ(r->tickets.by_priority[1], 2);
     ASSERT_INT_EQ(r->tickets.by_priority[2], 3);
-    ASSERT_INT_EQ(r->tickets.by_priority[3], 4);
+    ASSERT_INT_EQ(r->tickets.by_priority[3], 5);
     /* Sorted by name; T8 and T10 have no category; "access" and "wifi" (O3,
      * O4) are outside the period. */
     ASSERT_INT_EQ(r->tickets.n_categories, HD_ARRAY_SIZE(categories));
@@ -321,7 +330,7 @@ static void test_report__tickets_by_type_category_priority_channel(void)
         ASSERT_STR_EQ(r->tickets.by_category[i].name, categories[i]);
         ASSERT_INT_EQ(r->tickets.by_category[i].count, category_counts[i]);
     }
-    /* slack T1 T3 T6 T11 T12; teams T2 T7; web T4 T5 T10; cli T9; T8 none. */
+    /* slack T1 T3 T6 T11 T12; teams T2 T7 T13; web T4 T5 T10; cli T9; T8 none. */
     ASSERT_INT_EQ(r->tickets.n_channels, HD_ARRAY_SIZE(channels));
     for (i = 0; i < HD_ARRAY_SIZE(channels); i++) {
         ASSERT_STR_EQ(r->tickets.by_channel[i].name, channels[i]);
@@ -339,8 +348,8 @@ static void test_report__csat_keeps_defaults_apart(void)
     hd_report *r = NULL;
 
     ASSERT_OK(hd_report_compute(desk, FROM, TO, NOW, &r));
-    /* Answered in [from, to): T1 5, T2 4, T3 2, T4 not fixed, O1 default 4.
-     * Out: T12's 1 (at `to`), T5's 5 (Nov 9 13:00), O6's 1 (Oct 30). */
+    /* Answered in [from, to): T1 5, T3 2, T12 4, T4 not fixed, O1 default 4.
+     * Out: T13's 1 (at `to`), T5's 5 (Nov 9 13:00), O6's 1 (Oct 30). */
     ASSERT_INT_EQ(r->csat.answered, 5);
     ASSERT_INT_EQ(r->csat.real.count, 3);
     ASSERT_INT_EQ(r->csat.real.sum, 11);
@@ -367,16 +376,15 @@ static void test_report__sla_per_priority(void)
 {
     /* met, measured per P1..P4 and overall (T11 cancelled is left out).
      * Response: P1 T1 met, T2 late, T12 met; P2 T3, T4 met; P3 T6 met, T7
-     * late, T8 unanswered and overdue; P4 T5, T10 met, T9 unanswered and
+     * late, T8 unanswered and overdue; P4 T5 T10 T13 met, T9 unanswered and
      * overdue.
      * Resolution: P1 as response; P2 T3 met, T4 reopened and overdue; P3 T6
      * paused before due (not measured), T7 paused after due, T8 overdue; P4
-     * T5, T10 met, T9 still running (not measured). */
-    static const int64_t resp[5][2] = {{2, 3}, {2, 2}, {1, 3}, {2, 3}, {7, 11}};
-    static const int64_t reso[5][2] = {{2, 3}, {1, 2}, {0, 2}, {2, 2}, {5, 9}};
-    static const double resp_pct[5] = {100.0 * 2 / 3, 100.0, 100.0 / 3, 100.0 * 2 / 3,
-                                       100.0 * 7 / 11};
-    static const double reso_pct[5] = {100.0 * 2 / 3, 50.0, 0.0, 100.0, 100.0 * 5 / 9};
+     * T5 T10 T13 met, T9 still running (not measured). */
+    static const int64_t resp[5][2] = {{2, 3}, {2, 2}, {1, 3}, {3, 4}, {8, 12}};
+    static const int64_t reso[5][2] = {{2, 3}, {1, 2}, {0, 2}, {3, 3}, {6, 10}};
+    static const double resp_pct[5] = {100.0 * 2 / 3, 100.0, 100.0 / 3, 75.0, 100.0 * 8 / 12};
+    static const double reso_pct[5] = {100.0 * 2 / 3, 50.0, 0.0, 100.0, 60.0};
     hd_report *r = NULL;
     int p;
 
@@ -408,7 +416,7 @@ static void test_report__breaches_agree_with_ticket_predicates(void)
 
     ASSERT_OK(hd_report_compute(desk, FROM, TO, NOW, &r));
     ASSERT_OK(hd_ticket_list(desk, &all, &list, &n));
-    ASSERT_INT_EQ(n, 18);
+    ASSERT_INT_EQ(n, 19);
     for (i = 0; i < n; i++) {
         const hd_ticket *t = list[i];
 
@@ -431,15 +439,15 @@ static void test_report__mean_times(void)
 
     ASSERT_OK(hd_report_compute(desk, FROM, TO, NOW, &r));
     /* Responded: T1 600, T2 1800, T3 1800, T4 1800, T5 82800, T6 10800,
-     * T7 25200, T10 3600, T12 300 = 128700 s over 9; mean 14300 s. */
-    ASSERT_INT_EQ(r->time_to_respond.count, 9);
-    ASSERT_INT_EQ(r->time_to_respond.sum, 128700);
-    ASSERT_NEAR(r->time_to_respond.mean, 14300.0);
+     * T7 25200, T10 3600, T12 300, T13 1800 = 130500 s over 10; mean 13050 s. */
+    ASSERT_INT_EQ(r->time_to_respond.count, 10);
+    ASSERT_INT_EQ(r->time_to_respond.sum, 130500);
+    ASSERT_NEAR(r->time_to_respond.mean, 13050.0);
     /* Resolved (T4 reopened no longer is): T1 7200, T2 18000, T3 25200,
-     * T5 435600, T10 257400, T12 3600 = 747000 s over 6; mean 124500 s. */
-    ASSERT_INT_EQ(r->time_to_resolve.count, 6);
-    ASSERT_INT_EQ(r->time_to_resolve.sum, 747000);
-    ASSERT_NEAR(r->time_to_resolve.mean, 124500.0);
+     * T5 435600, T10 257400, T12 3600, T13 7200 = 754200 s over 7. */
+    ASSERT_INT_EQ(r->time_to_resolve.count, 7);
+    ASSERT_INT_EQ(r->time_to_resolve.sum, 754200);
+    ASSERT_NEAR(r->time_to_resolve.mean, 754200.0 / 7);
     hd_report_free(r);
 }
 
@@ -548,22 +556,24 @@ static void test_report__json_shape(void)
     ASSERT_JINT(j, "first_contact_resolution.contacts", 9);
     ASSERT_JREAL(j, "first_contact_resolution.percent", 100.0 * 4 / 9);
 
-    ASSERT_JINT(j, "tickets.total", 12);
+    ASSERT_JINT(j, "tickets.total", 13);
     ASSERT_INT_EQ(json_object_size(jpath(j, "tickets.by_type")), 5);
     ASSERT_JINT(j, "tickets.by_type.incident", 7);
-    ASSERT_JINT(j, "tickets.by_type.service_request", 1);
+    ASSERT_JINT(j, "tickets.by_type.service_request", 2);
     ASSERT_JINT(j, "tickets.by_type.change", 1);
     ASSERT_JINT(j, "tickets.by_type.consultation", 1);
     ASSERT_JINT(j, "tickets.by_type.complaint", 2);
     ASSERT_INT_EQ(json_object_size(jpath(j, "tickets.by_category")), 9);
     ASSERT_JINT(j, "tickets.by_category.uncategorised", 2);
     ASSERT_JINT(j, "tickets.by_category.network", 2);
+    ASSERT_JINT(j, "tickets.by_category.password", 2);
     ASSERT(jpath(j, "tickets.by_category.wifi") == NULL);
     ASSERT_JINT(j, "tickets.by_priority.P1", 3);
     ASSERT_JINT(j, "tickets.by_priority.P2", 2);
     ASSERT_JINT(j, "tickets.by_priority.P3", 3);
-    ASSERT_JINT(j, "tickets.by_priority.P4", 4);
+    ASSERT_JINT(j, "tickets.by_priority.P4", 5);
     ASSERT_INT_EQ(json_object_size(jpath(j, "tickets.by_channel")), 5);
+    ASSERT_JINT(j, "tickets.by_channel.teams", 3);
     ASSERT_JINT(j, "tickets.by_channel.unknown", 1);
     ASSERT_JINT(j, "tickets.by_channel.slack", 5);
     ASSERT_JINT(j, "complaint_rate.complaints", 2);
@@ -589,18 +599,22 @@ static void test_report__json_shape(void)
     ASSERT_JREAL(j, "sla.response.P2.percent", 100.0);
     ASSERT_JINT(j, "sla.response.P3.measured", 3);
     ASSERT_JREAL(j, "sla.response.P3.percent", 100.0 / 3);
-    ASSERT_JINT(j, "sla.response.overall.met", 7);
-    ASSERT_JINT(j, "sla.response.overall.measured", 11);
+    ASSERT_JINT(j, "sla.response.P4.met", 3);
+    ASSERT_JINT(j, "sla.response.P4.measured", 4);
+    ASSERT_JINT(j, "sla.response.overall.met", 8);
+    ASSERT_JINT(j, "sla.response.overall.measured", 12);
     ASSERT_JREAL(j, "sla.resolution.P2.percent", 50.0);
     ASSERT_JINT(j, "sla.resolution.P3.met", 0);
     ASSERT_JINT(j, "sla.resolution.P3.measured", 2);
     ASSERT_JREAL(j, "sla.resolution.P3.percent", 0.0);
-    ASSERT_JREAL(j, "sla.resolution.overall.percent", 100.0 * 5 / 9);
+    ASSERT_JINT(j, "sla.resolution.overall.met", 6);
+    ASSERT_JINT(j, "sla.resolution.overall.measured", 10);
+    ASSERT_JREAL(j, "sla.resolution.overall.percent", 60.0);
 
-    ASSERT_JINT(j, "time_to_respond.count", 9);
-    ASSERT_JREAL(j, "time_to_respond.mean_secs", 14300.0);
-    ASSERT_JINT(j, "time_to_resolve.count", 6);
-    ASSERT_JREAL(j, "time_to_resolve.mean_secs", 124500.0);
+    ASSERT_JINT(j, "time_to_respond.count", 10);
+    ASSERT_JREAL(j, "time_to_respond.mean_secs", 13050.0);
+    ASSERT_JINT(j, "time_to_resolve.count", 7);
+    ASSERT_JREAL(j, "time_to_resolve.mean_secs", 754200.0 / 7);
 
     ASSERT_JINT(j, "backlog.total", 9);
     ASSERT_INT_EQ(json_object_size(jpath(j, "backlog.by_status")), 5);
@@ -734,7 +748,7 @@ static void test_report__text_is_aligned(void)
     ASSERT((l = line_of(text, "  P3 ")) != NULL);
     ASSERT(strstr(l, "33.3%") != NULL && strstr(l, "1 of 3") != NULL);
     ASSERT((l = line_of(text, "Mean time to respond")) != NULL);
-    ASSERT(strncmp(l + 34, "    3h 58m", 10) == 0); /* 14300 s */
+    ASSERT(strncmp(l + 34, "    3h 38m", 10) == 0); /* 13050 s, to the nearest minute */
     ASSERT((l = line_of(text, "    30 days or more")) != NULL);
     ASSERT(strncmp(l + 34, "         1\n", 11) == 0);
     free(text);
