@@ -433,6 +433,46 @@ static void test_report__breaches_agree_with_ticket_predicates(void)
     hd_report_free(r);
 }
 
+/*
+ * A ticket that missed both targets and is then rated (closing it) must
+ * stay breached: closing does not move the finished targets' due times.
+ */
+static void test_report__rating_a_late_ticket_keeps_it_late(void)
+{
+    hd_desk *d = test_desk(cfg);
+    int64_t alice = test_employee(d, "alice", 0, 0);
+    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT, .category = "network", .title = "Down",
+                           .impact = HD_IMPACT_ORGANISATION, .urgency = HD_URGENCY_HIGH,
+                           .requester_id = alice, .channel = "slack"};
+    hd_ticket *t = NULL;
+    hd_report *r = NULL;
+    char n[16];
+
+    test_employee(d, "carol", 0, 1);
+    /* P1 at Mon 2 20:00: due 20:15 / Tue 00:00; taken 20:30, resolved Tue
+     * 01:00 (both late), rated 4 on Wed 4 10:00. */
+    ASSERT_OK(hd_ticket_create(d, &spec, "alice", nov(2, 20, 0), &t));
+    memcpy(n, t->number, sizeof(n));
+    hd_ticket_free(t);
+    ASSERT_OK(hd_ticket_take(d, n, "carol", nov(2, 20, 30), NULL));
+    ASSERT_OK(hd_ticket_resolve(d, n, "replaced switch", "carol", nov(3, 1, 0), NULL));
+    ASSERT_OK(hd_report_compute(d, FROM, TO, NOW, &r));
+    ASSERT_INT_EQ(r->sla.response[0].num, 0);
+    ASSERT_INT_EQ(r->sla.response[0].den, 1);
+    ASSERT_INT_EQ(r->sla.resolution[0].num, 0);
+    ASSERT_INT_EQ(r->sla.resolution[0].den, 1);
+    hd_report_free(r);
+    ASSERT_OK(hd_survey_answer(d, n, 4, NULL, "alice", nov(4, 10, 0), NULL));
+    ASSERT_OK(hd_report_compute(d, FROM, TO, NOW, &r));
+    if (r->sla.response[0].num != 0 || r->sla.resolution[0].num != 0)
+        FAIL_AT("closing %s turned late targets into met ones (response %lld of %lld, "
+                "resolution %lld of %lld): core/ticket.c moved their due times",
+                n, (long long)r->sla.response[0].num, (long long)r->sla.response[0].den,
+                (long long)r->sla.resolution[0].num, (long long)r->sla.resolution[0].den);
+    hd_report_free(r);
+    hd_desk_close(d);
+}
+
 static void test_report__mean_times(void)
 {
     hd_report *r = NULL;
@@ -766,6 +806,7 @@ int main(void)
     RUN(test_report__csat_keeps_defaults_apart);
     RUN(test_report__sla_per_priority);
     RUN(test_report__breaches_agree_with_ticket_predicates);
+    RUN(test_report__rating_a_late_ticket_keeps_it_late);
     RUN(test_report__mean_times);
     RUN(test_report__backlog_by_status_and_age);
     RUN(test_report__json_shape);
