@@ -37,6 +37,13 @@ int hd_store__exec(hd_store *st, const char *sql)
     return rc == SQLITE_OK ? 0 : hd_store__error(st, rc, "sql");
 }
 
+char *hd_store__column_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    return t ? hd_strdup((const char *)t) : NULL;
+}
+
 int hd_store_user_version(hd_store *st, int *out)
 {
     sqlite3_stmt *s;

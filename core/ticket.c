@@ -136,13 +136,6 @@ void hd_sla_due(const hd_config *cfg, int priority, int64_t created, int64_t pau
     " FROM tickets t JOIN employees r ON r.id = t.requester_id"                                    \
     " LEFT JOIN employees a ON a.id = t.assignee_id "
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-
-    return t ? hd_strdup((const char *)t) : NULL;
-}
-
 static hd_ticket *ticket_from_row(sqlite3_stmt *s)
 {
     hd_ticket *t = hd_calloc(1, sizeof(*t));
@@ -151,30 +144,30 @@ static hd_ticket *ticket_from_row(sqlite3_stmt *s)
     t->id = sqlite3_column_int64(s, 0);
     hd_strlcpy(t->number, (const char *)sqlite3_column_text(s, 1), sizeof(t->number));
     hd_type_parse(&t->type, (const char *)sqlite3_column_text(s, 2));
-    t->category = col_dup(s, 3);
-    t->title = col_dup(s, 4);
-    t->description = col_dup(s, 5);
-    t->details = col_dup(s, 6);
+    t->category = hd_store__column_dup(s, 3);
+    t->title = hd_store__column_dup(s, 4);
+    t->description = hd_store__column_dup(s, 5);
+    t->details = hd_store__column_dup(s, 6);
     hd_impact_parse(&t->impact, (const char *)sqlite3_column_text(s, 7));
     hd_urgency_parse(&t->urgency, (const char *)sqlite3_column_text(s, 8));
     t->priority = sqlite3_column_int(s, 9);
     text = (const char *)sqlite3_column_text(s, 10);
     hd_status_parse(&t->status, text);
-    t->pending_reason = col_dup(s, 11);
+    t->pending_reason = hd_store__column_dup(s, 11);
     t->requester_id = sqlite3_column_int64(s, 12);
-    t->requester = col_dup(s, 13);
-    t->requester_name = col_dup(s, 14);
-    t->assignment_group = col_dup(s, 15);
+    t->requester = hd_store__column_dup(s, 13);
+    t->requester_name = hd_store__column_dup(s, 14);
+    t->assignment_group = hd_store__column_dup(s, 15);
     t->assignee_id = sqlite3_column_int64(s, 16);
-    t->assignee = col_dup(s, 17);
-    t->channel = col_dup(s, 18);
+    t->assignee = hd_store__column_dup(s, 17);
+    t->channel = hd_store__column_dup(s, 18);
     t->handover = sqlite3_column_int(s, 19);
     t->created_at = sqlite3_column_int64(s, 20);
     t->updated_at = sqlite3_column_int64(s, 21);
     t->responded_at = sqlite3_column_int64(s, 22);
     t->resolved_at = sqlite3_column_int64(s, 23);
     t->closed_at = sqlite3_column_int64(s, 24);
-    t->resolution = col_dup(s, 25);
+    t->resolution = hd_store__column_dup(s, 25);
     t->reopen_count = sqlite3_column_int(s, 26);
     t->response_due = sqlite3_column_int64(s, 27);
     t->resolution_due = sqlite3_column_int64(s, 28);
@@ -538,9 +531,9 @@ static int requester_facts(hd_store *st, int64_t id, requester *r)
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         r->vip = sqlite3_column_int(s, 0);
-        r->department = col_dup(s, 1);
-        r->handle = col_dup(s, 2);
-        r->name = col_dup(s, 3);
+        r->department = hd_store__column_dup(s, 1);
+        r->handle = hd_store__column_dup(s, 2);
+        r->name = hd_store__column_dup(s, 3);
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -1067,7 +1060,7 @@ static int collect_alerts(hd_store *st, sqlite3_stmt *s, hd_sla_alert **out, siz
         hd_strlcpy(a->number, (const char *)sqlite3_column_text(s, 1), sizeof(a->number));
         a->kind = sqlite3_column_int(s, 2) ? HD_SLA_RESOLUTION : HD_SLA_RESPONSE;
         a->due = sqlite3_column_int64(s, 3);
-        a->group = col_dup(s, 4);
+        a->group = hd_store__column_dup(s, 4);
         a->priority = sqlite3_column_int(s, 5);
     }
     sqlite3_reset(s);
@@ -1151,10 +1144,10 @@ int hd_ticket_audit(hd_desk *desk, int64_t ticket_id, hd_audit_entry **out, size
             *out = hd_realloc(*out, (cap *= 2) * sizeof(hd_audit_entry));
         e = &(*out)[(*n)++];
         e->at = sqlite3_column_int64(s, 0);
-        e->actor = col_dup(s, 1);
-        e->field = col_dup(s, 2);
-        e->old_value = col_dup(s, 3);
-        e->new_value = col_dup(s, 4);
+        e->actor = hd_store__column_dup(s, 1);
+        e->field = hd_store__column_dup(s, 2);
+        e->old_value = hd_store__column_dup(s, 3);
+        e->new_value = hd_store__column_dup(s, 4);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -1199,9 +1192,9 @@ int hd_ticket_notes(hd_desk *desk, int64_t ticket_id, hd_note **out, size_t *n)
             *out = hd_realloc(*out, (cap *= 2) * sizeof(hd_note));
         e = &(*out)[(*n)++];
         e->at = sqlite3_column_int64(s, 0);
-        e->author = col_dup(s, 1);
-        e->kind = col_dup(s, 2);
-        e->body = col_dup(s, 3);
+        e->author = hd_store__column_dup(s, 1);
+        e->kind = hd_store__column_dup(s, 2);
+        e->body = hd_store__column_dup(s, 3);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {

@@ -28,13 +28,6 @@ void hd_employee_free(hd_employee *e)
     hd_free(e);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-
-    return t ? hd_strdup((const char *)t) : NULL;
-}
-
 #define EMPLOYEE_COLUMNS                                                                           \
     "id, username, display_name, email, department, location, phone, vip, service_level, lang,"   \
     " is_agent"
@@ -44,15 +37,15 @@ static hd_employee *employee_from_row(sqlite3_stmt *s)
     hd_employee *e = hd_calloc(1, sizeof(*e));
 
     e->id = sqlite3_column_int64(s, 0);
-    e->username = col_dup(s, 1);
-    e->display_name = col_dup(s, 2);
-    e->email = col_dup(s, 3);
-    e->department = col_dup(s, 4);
-    e->location = col_dup(s, 5);
-    e->phone = col_dup(s, 6);
+    e->username = hd_store__column_dup(s, 1);
+    e->display_name = hd_store__column_dup(s, 2);
+    e->email = hd_store__column_dup(s, 3);
+    e->department = hd_store__column_dup(s, 4);
+    e->location = hd_store__column_dup(s, 5);
+    e->phone = hd_store__column_dup(s, 6);
     e->vip = sqlite3_column_int(s, 7);
-    e->service_level = col_dup(s, 8);
-    e->lang = col_dup(s, 9);
+    e->service_level = hd_store__column_dup(s, 8);
+    e->lang = hd_store__column_dup(s, 9);
     e->is_agent = sqlite3_column_int(s, 10);
     return e;
 }

@@ -62,6 +62,12 @@ sqlite3_stmt *hd_store__stmt(hd_store *st, const char *sql);
  */
 int hd_store__error(hd_store *st, int rc, const char *what);
 
+/*
+ * hd_store__column_dup - a copy of text column `i` of the current row (the
+ * caller frees it), or NULL when the value is NULL.
+ */
+char *hd_store__column_dup(sqlite3_stmt *s, int i);
+
 /* hd_store__exec - run SQL without results (schema, pragmas). */
 int hd_store__exec(hd_store *st, const char *sql);
 
