@@ -15,6 +15,8 @@
  */
 #include "hd/calendar.h"
 
+#include "civil.h"
+
 #define DAY_SECS 86400
 /* 0001-01-01 and 10000-01-01 as days since 1970-01-01. */
 #define FIRST_DAY ((int64_t)-719162)
@@ -34,52 +36,13 @@ typedef struct run {
     int32_t off;
 } run;
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    /* Count years from March so the leap day falls at the end of a year. */
-    if (m <= 2)
-        y--;
-    era = floor_div(y, 400);
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The date of `days` as YYYYMMDD (days within years 1..10000). */
 static int32_t ymd_of(int64_t days)
 {
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
+    int64_t y;
+    int m, d;
 
+    hd_civil__date_of(days, &y, &m, &d);
     return (int32_t)(y * 10000 + m * 100 + d);
 }
 
@@ -88,13 +51,8 @@ static int64_t day_of_ymd(int32_t v, int *ok)
 {
     int y = v / 10000, m = v / 100 % 100, d = v % 100;
 
-    *ok = v > 0 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-    return *ok ? days_from_civil(y, m, d) : 0;
-}
-
-static int weekday_of(int64_t days)
-{
-    return (int)(((days % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+    *ok = v > 0 && m >= 1 && m <= 12 && d >= 1 && d <= hd_civil__days_in_month(y, m);
+    return *ok ? hd_civil__days_from(y, m, d) : 0;
 }
 
 static int usable(const hd_calendar *cal)
@@ -124,7 +82,7 @@ static int day_is_open(const hd_calendar *cal, int64_t day)
     int32_t key;
     size_t i;
 
-    if (!(cal->weekdays >> weekday_of(day) & 1u))
+    if (!(cal->weekdays >> hd_civil__weekday(day) & 1u))
         return 0;
     if (cal->n_holidays == 0)
         return 1;
@@ -141,7 +99,7 @@ static void day_window(const hd_calendar *cal, int64_t day, int64_t *open, int64
 
 static int64_t local_day(const hd_tz *tz, int64_t t)
 {
-    return floor_div(t + hd_tz_offset(tz, t), DAY_SECS);
+    return hd_civil__floor_div(t + hd_tz_offset(tz, t), DAY_SECS);
 }
 
 /* Open days in [day, day + n): open weekdays less distinct holidays on them. */
@@ -149,7 +107,7 @@ static int64_t open_days(const hd_calendar *cal, int64_t day, int64_t n)
 {
     unsigned mask = cal->weekdays & 0x7f;
     int64_t count = 0, k;
-    int wd = weekday_of(day), per_week = 0, i;
+    int wd = hd_civil__weekday(day), per_week = 0, i;
     size_t h, first;
     int32_t end_key;
 
@@ -168,7 +126,7 @@ static int64_t open_days(const hd_calendar *cal, int64_t day, int64_t n)
 
         if (!ok || (h > first && cal->holidays[h] == cal->holidays[h - 1]))
             continue;
-        if (mask >> weekday_of(d) & 1u)
+        if (mask >> hd_civil__weekday(d) & 1u)
             count--;
     }
     return count;
@@ -198,14 +156,14 @@ static int find_run(const hd_calendar *cal, int64_t day, int64_t cursor, run *r,
     }
     changed = hd_tz_next_transition(cal->tz, u - RUN_MARGIN);
     if (changed <= u) {
-        *retry = floor_div(changed, DAY_SECS) + 4;
+        *retry = hd_civil__floor_div(changed, DAY_SECS) + 5;
         return 0;
     }
     next = hd_tz_next_transition(cal->tz, u);
     r->day = day;
     r->off = off;
     /* The last window closes strictly before the change, so hd_tz_to_utc agrees with us. */
-    r->n = next >= END_INSTANT ? END_DAY - day : floor_div(next + off - 1, DAY_SECS) - day;
+    r->n = next >= END_INSTANT ? END_DAY - day : hd_civil__floor_div(next + off - 1, DAY_SECS) - day;
     if (r->n > END_DAY - day)
         r->n = END_DAY - day;
     if (r->n < 2) {
@@ -331,7 +289,7 @@ int64_t hd_calendar_between(const hd_calendar *cal, int64_t from, int64_t to)
     for (steps = 0; day <= last && steps < MAX_STEPS; steps++) {
         if (day >= retry && find_run(cal, day, cursor, &r, &retry)) {
             /* Whole days of the run that end by `to`. */
-            k = floor_div(to + r.off, DAY_SECS) - day;
+            k = hd_civil__floor_div(to + r.off, DAY_SECS) - day;
             if (k > r.n)
                 k = r.n;
             if (k >= 1) {

@@ -8,6 +8,8 @@
  */
 #include "hd/config.h"
 
+#include "civil.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
@@ -175,14 +177,11 @@ static int parse_hhmm(const char *s, int *out)
 
 static int parse_date(const char *s, int32_t *out)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, m, d, n = 0;
 
     if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
         return -1;
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return -1;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    if (m < 1 || m > 12 || d < 1 || d > hd_civil__days_in_month(y, m))
         return -1;
     *out = y * 10000 + m * 100 + d;
     return 0;

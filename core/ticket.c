@@ -462,7 +462,8 @@ static int move(const hd_config *cfg, hd_ticket *t, hd_status to, change_set *cs
                             hd_status_name(from), hd_status_name(to));
     record(cs, "status", hd_status_name(from), hd_status_name(to));
     t->status = to;
-    if (from == HD_STATUS_PENDING || from == HD_STATUS_RESOLVED)
+    /* Closing keeps the clock stopped: the resolution time is final. */
+    if (from == HD_STATUS_PENDING || (from == HD_STATUS_RESOLVED && to == HD_STATUS_REOPENED))
         sla_resume(cfg, t, cs, now);
     if (from == HD_STATUS_PENDING) {
         hd_free(t->pending_reason);

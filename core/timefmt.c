@@ -5,6 +5,8 @@
 
 #include "hd/common.h"
 
+#include "civil.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,22 +20,9 @@ void hd_time_format(int64_t t, char *buf, size_t size)
         snprintf(buf, size, "%lld", (long long)t);
 }
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)era * 146097 + doe - 719468;
-}
-
 int hd_time_parse(const char *text, int64_t *out)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, mo, d, h = 0, mi = 0, s = 0, n = 0, leap;
+    int y, mo, d, h = 0, mi = 0, s = 0, n = 0;
     size_t len = text ? strlen(text) : 0;
 
     if (len < 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
@@ -58,11 +47,10 @@ int hd_time_parse(const char *text, int64_t *out)
         if (*rest != '\0')
             goto bad;
     }
-    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-        (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || s > 59)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > hd_civil__days_in_month(y, mo) ||
+        h > 23 || mi > 59 || s > 59)
         goto bad;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    *out = hd_civil__days_from(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     return 0;
 bad:
     return hd_error_set(HD_EINVAL, "'%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)",

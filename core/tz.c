@@ -16,6 +16,8 @@
  */
 #include "hd/calendar.h"
 
+#include "civil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -39,9 +41,9 @@ enum { DATE_JULIAN, DATE_ZERO_BASED, DATE_MONTH };
 /* One end of daylight saving time in a POSIX TZ rule: Jn, n or Mm.w.d, then /time. */
 typedef struct rule_date {
     int kind;
-    int day;     /* n for Jn and n; d (0 = Sunday) for Mm.w.d */
-    int week;    /* w, 1..5 (5 = last) */
-    int month;   /* m, 1..12 */
+    int day;      /* n for Jn and n; d (0 = Sunday) for Mm.w.d */
+    int week;     /* w, 1..5 (5 = last) */
+    int month;    /* m, 1..12 */
     int32_t time; /* seconds after local midnight, -167 h .. 167 h */
 } rule_date;
 
@@ -72,54 +74,13 @@ typedef struct segment {
 
 /* ---- civil dates: days since 1970-01-01 in the proleptic Gregorian calendar ---- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    /* Count years from March so the leap day falls at the end of a year. */
-    if (m <= 2)
-        y--;
-    era = floor_div(y, 400);
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int64_t year_of_day(int64_t days)
 {
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
+    int64_t y;
+    int m, d;
 
-    return yoe + era * 400 + (mp >= 10);
-}
-
-static int weekday_of(int64_t days)
-{
-    return (int)(((days % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+    hd_civil__date_of(days, &y, &m, &d);
+    return y;
 }
 
 /* ---- POSIX TZ rules ---- */
@@ -131,13 +92,13 @@ static int64_t rule_day(const rule_date *rd, int64_t year)
 
     switch (rd->kind) {
     case DATE_JULIAN: /* 1..365, February 29 never counted */
-        return days_from_civil(year, 1, 1) + rd->day - 1 + (rd->day >= 60 && is_leap(year));
+        return hd_civil__days_from(year, 1, 1) + rd->day - 1 + (rd->day >= 60 && hd_civil__is_leap(year));
     case DATE_ZERO_BASED:
-        return days_from_civil(year, 1, 1) + rd->day;
+        return hd_civil__days_from(year, 1, 1) + rd->day;
     default:
-        first = days_from_civil(year, rd->month, 1);
-        d = first + (rd->day - weekday_of(first) + 7) % 7 + (int64_t)(rd->week - 1) * 7;
-        if (d - first >= days_in_month(year, rd->month))
+        first = hd_civil__days_from(year, rd->month, 1);
+        d = first + (rd->day - hd_civil__weekday(first) + 7) % 7 + (int64_t)(rd->week - 1) * 7;
+        if (d - first >= hd_civil__days_in_month(year, rd->month))
             d -= 7;
         return d;
     }
@@ -164,8 +125,8 @@ static int rule_events(const tz_rule *r, int64_t y0, int64_t y1, rule_event *ev)
     /* Ties put the end first, so "DST all year" rules stay in DST. */
     for (i = 1; i < n; i++) {
         tmp = ev[i];
-        for (j = i; j > 0 && (ev[j - 1].at > tmp.at ||
-                              (ev[j - 1].at == tmp.at && ev[j - 1].dst > tmp.dst));
+        for (j = i; j > 0 &&
+                    (ev[j - 1].at > tmp.at || (ev[j - 1].at == tmp.at && ev[j - 1].dst > tmp.dst));
              j--)
             ev[j] = ev[j - 1];
         ev[j] = tmp;
@@ -191,7 +152,7 @@ static void rule_segment(const tz_rule *r, int64_t u, int64_t lo, segment *out)
      * side. A rule time may reach a week beyond its day, so near New Year
      * they may not; two years either side always do.
      */
-    year = year_of_day(floor_div(u + r->std_off, DAY_SECS));
+    year = year_of_day(hd_civil__floor_div(u + r->std_off, DAY_SECS));
     n = rule_events(r, year - 1, year + 1, ev);
     if (ev[0].at > u || ev[n - 1].at <= u)
         n = rule_events(r, year - 2, year + 2, ev);
@@ -624,7 +585,7 @@ static int read_zone_file(const char *path, const char *name, unsigned char **ou
 {
     struct stat st;
     unsigned char *buf = NULL;
-    size_t used = 0;
+    size_t used = 0, size;
     int fd, err = 0;
 
     *out = NULL;
@@ -642,10 +603,15 @@ static int read_zone_file(const char *path, const char *name, unsigned char **ou
         err = hd_error_set(HD_ENOTFOUND, "no time zone '%s' (%s is not a file)", name, path);
         goto cleanup;
     }
-    /* Read up to one byte past the limit so a file that grew is still caught. */
-    buf = hd_malloc(MAX_ZONE_FILE + 1);
+    if (st.st_size > MAX_ZONE_FILE) {
+        err = hd_error_set(HD_EPARSE, "%s is too large for a zone file", path);
+        goto cleanup;
+    }
+    /* One byte more than the size, to notice a file that grows as we read. */
+    size = (size_t)st.st_size + 1;
+    buf = hd_malloc(size);
     for (;;) {
-        ssize_t n = read(fd, buf + used, MAX_ZONE_FILE + 1 - used);
+        ssize_t n = read(fd, buf + used, size - used);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -656,8 +622,8 @@ static int read_zone_file(const char *path, const char *name, unsigned char **ou
         if (n == 0)
             break;
         used += (size_t)n;
-        if (used > MAX_ZONE_FILE) {
-            err = hd_error_set(HD_EPARSE, "%s is too large for a zone file", path);
+        if (used == size) {
+            err = hd_error_set(HD_EIO, "%s changed while it was read", path);
             goto cleanup;
         }
     }
@@ -696,9 +662,9 @@ int hd_tz_load(hd_tz **out, const char *name)
         set_fixed(tz, 0);
     } else if (*name == '+' || *name == '-') {
         if (parse_fixed(name, &off) != 0) {
-            err = hd_error_set(HD_EINVAL,
-                               "time zone offset '%.16s' is not [+-]HH:MM or [+-]HHMM under 24 h",
-                               name);
+            /* Not echoed: it may hold anything, control characters included. */
+            err = hd_error_set(HD_EINVAL, "a time zone offset must be [+-]HH:MM or [+-]HHMM, "
+                                          "under 24 hours");
             goto cleanup;
         }
         set_fixed(tz, off);
@@ -712,8 +678,11 @@ int hd_tz_load(hd_tz **out, const char *name)
         if ((err = read_zone_file(path, name, &data, &len)) != 0)
             goto cleanup;
         if ((err = parse_tzif(tz, data, len)) != 0) {
-            err = hd_error_set(HD_EPARSE, "time zone file %s is corrupt: %s", path,
-                               hd_error_last());
+            char why[128];
+
+            /* The detail lives in the buffer hd_error_set writes to: copy it first. */
+            hd_strlcpy(why, hd_error_last(), sizeof(why));
+            err = hd_error_set(HD_EPARSE, "time zone file %s is corrupt: %s", path, why);
             goto cleanup;
         }
     }

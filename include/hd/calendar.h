@@ -22,7 +22,11 @@ typedef struct hd_tz hd_tz;
  * including its POSIX rule for instants past the last listed transition.
  * Returns 0 and a zone the caller frees with hd_tz_free(), or HD_EINVAL for
  * a malformed or unsafe name (".." or a leading "/"), HD_ENOTFOUND when no
- * such zone is installed, HD_EPARSE for a corrupt zone file.
+ * such zone is installed, HD_EPARSE for a corrupt zone file, HD_EIO when
+ * the file cannot be read. On failure *out is NULL. Fixed offsets are
+ * [+-]HH:MM, [+-]HHMM or [+-]HH under 24 hours; "UTC", "Etc/UTC", "GMT" and
+ * "Etc/GMT" need no file. A loaded zone is immutable and may be shared
+ * between threads.
  */
 int hd_tz_load(hd_tz **out, const char *name);
 

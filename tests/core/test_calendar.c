@@ -17,7 +17,7 @@
 
 #define H 3600
 #define M 60
-#define MON_FRI 0x3eu  /* bits 1..5 */
+#define MON_FRI 0x3eu /* bits 1..5 */
 #define MON_SAT 0x7eu
 #define EVERY_DAY 0x7fu
 #define SUN_THU 0x1fu
@@ -67,8 +67,8 @@ static int32_t ymd(int64_t days)
     return y * 10000 + m * 100 + (int)days + 1;
 }
 
-static int make_cal(hd_calendar *cal, const char *zone, unsigned days, int open_min,
-                    int close_min, const int32_t *holidays, size_t n_holidays)
+static int make_cal(hd_calendar *cal, const char *zone, unsigned days, int open_min, int close_min,
+                    const int32_t *holidays, size_t n_holidays)
 {
     memset(cal, 0, sizeof(*cal));
     cal->name = hd_strdup("test");
@@ -112,9 +112,9 @@ static void test_calendar__weekend(void)
     ASSERT(!hd_calendar_is_open(&cal, at(2024, 6, 10, 8, 59, 59, edt)));
     ASSERT(hd_calendar_is_open(&cal, at(2024, 6, 10, 9, 0, 0, edt)));
     /* Friday to Friday: Fri, Mon, Tue, Wed, Thu. */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 7, 0, 0, 0, edt),
-                                      at(2024, 6, 14, 0, 0, 0, edt)),
-                  40 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 7, 0, 0, 0, edt), at(2024, 6, 14, 0, 0, 0, edt)),
+        40 * H);
     hd_calendar_free_fields(&cal);
 }
 
@@ -132,9 +132,9 @@ static void test_calendar__holidays(void)
     ASSERT(!hd_calendar_is_open(&cal, at(2024, 5, 31, 12, 0, 0, cest)));
     ASSERT(hd_calendar_is_open(&cal, at(2024, 5, 30, 12, 0, 0, cest)));
     /* Week of May 1 (a Wednesday): four open days. */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 4, 29, 0, 0, 0, cest),
-                                      at(2024, 5, 4, 0, 0, 0, cest)),
-                  32 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 4, 29, 0, 0, 0, cest), at(2024, 5, 4, 0, 0, 0, cest)),
+        32 * H);
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 4, 30, 16, 0, 0, cest), 2 * H),
                   at(2024, 5, 2, 10, 0, 0, cest));
     /* Adding 0 on a holiday gives the next opening. */
@@ -167,21 +167,21 @@ static void test_calendar__outside_hours(void)
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 6, 8, 12, 0, 0, cest), -5),
                   at(2024, 6, 10, 9, 0, 0, cest));
     /* The same spans measured. */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 10, 7, 0, 0, cest),
-                                      at(2024, 6, 10, 10, 0, 0, cest)),
-                  1 * H);
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 10, 18, 0, 0, cest),
-                                      at(2024, 6, 11, 10, 0, 0, cest)),
-                  1 * H);
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 8, 0, 0, 0, cest),
-                                      at(2024, 6, 10, 0, 0, 0, cest)),
-                  0);
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 10, 12, 0, 0, cest),
-                                      at(2024, 6, 10, 12, 0, 0, cest)),
-                  0);
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 6, 11, 12, 0, 0, cest),
-                                      at(2024, 6, 10, 12, 0, 0, cest)),
-                  0);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 10, 7, 0, 0, cest), at(2024, 6, 10, 10, 0, 0, cest)),
+        1 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 10, 18, 0, 0, cest), at(2024, 6, 11, 10, 0, 0, cest)),
+        1 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 8, 0, 0, 0, cest), at(2024, 6, 10, 0, 0, 0, cest)),
+        0);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 10, 12, 0, 0, cest), at(2024, 6, 10, 12, 0, 0, cest)),
+        0);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 6, 11, 12, 0, 0, cest), at(2024, 6, 10, 12, 0, 0, cest)),
+        0);
     hd_calendar_free_fields(&cal);
 }
 
@@ -194,17 +194,17 @@ static void test_calendar__dst_berlin(void)
     /* Spring (2024-03-31): Friday is CET, Monday CEST; the window stays 09-17 local. */
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 29, 16, 0, 0, cet), 2 * H),
                   at(2024, 4, 1, 10, 0, 0, cest));
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 3, 29, 16, 0, 0, cet),
-                                      at(2024, 4, 1, 10, 0, 0, cest)),
-                  2 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 29, 16, 0, 0, cet), at(2024, 4, 1, 10, 0, 0, cest)),
+        2 * H);
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 25, 9, 0, 0, cet), 40 * H),
                   at(2024, 3, 29, 17, 0, 0, cet));
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 25, 9, 0, 0, cet), 48 * H),
                   at(2024, 4, 1, 17, 0, 0, cest));
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 3, 25, 9, 0, 0, cet),
-                                      at(2024, 4, 5, 17, 0, 0, cest)),
-                  80 * H);
-    ASSERT(hd_calendar_is_open(&cal, at(2024, 4, 1, 7, 30, 0, 0)));  /* 09:30 CEST */
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 25, 9, 0, 0, cet), at(2024, 4, 5, 17, 0, 0, cest)),
+        80 * H);
+    ASSERT(hd_calendar_is_open(&cal, at(2024, 4, 1, 7, 30, 0, 0)));   /* 09:30 CEST */
     ASSERT(!hd_calendar_is_open(&cal, at(2024, 3, 29, 7, 30, 0, 0))); /* 08:30 CET */
     /* Autumn (2024-10-27). */
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 10, 25, 16, 0, 0, cest), 2 * H),
@@ -215,9 +215,9 @@ static void test_calendar__dst_berlin(void)
     ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 28, 8, 30, 0, 0)));  /* 09:30 CET */
     ASSERT(!hd_calendar_is_open(&cal, at(2024, 10, 28, 7, 30, 0, 0))); /* 08:30 CET */
     ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 25, 7, 30, 0, 0)));  /* 09:30 CEST */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 10, 21, 0, 0, 0, cest),
-                                      at(2024, 11, 4, 0, 0, 0, cet)),
-                  80 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 10, 21, 0, 0, 0, cest), at(2024, 11, 4, 0, 0, 0, cet)),
+        80 * H);
     hd_calendar_free_fields(&cal);
 }
 
@@ -232,9 +232,9 @@ static void test_calendar__dst_2045(void)
                   at(2045, 3, 27, 10, 0, 0, cest));
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2045, 10, 27, 16, 0, 0, cest), 2 * H),
                   at(2045, 10, 30, 10, 0, 0, cet));
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2045, 3, 20, 0, 0, 0, cet),
-                                      at(2045, 4, 3, 0, 0, 0, cest)),
-                  80 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2045, 3, 20, 0, 0, 0, cet), at(2045, 4, 3, 0, 0, 0, cest)),
+        80 * H);
     hd_calendar_free_fields(&cal);
 }
 
@@ -245,26 +245,26 @@ static void test_calendar__dst_night_window(void)
     hd_calendar cal;
 
     ASSERT_OK(make_cal(&cal, "Europe/Berlin", EVERY_DAY, 1 * 60, 4 * 60, NULL, 0));
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 3, 30, 0, 0, 0, cet),
-                                      at(2024, 3, 31, 0, 0, 0, cet)),
-                  3 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 30, 0, 0, 0, cet), at(2024, 3, 31, 0, 0, 0, cet)),
+        3 * H);
     /* 02:00-03:00 does not exist on March 31: two hours. */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 3, 31, 0, 0, 0, cet),
-                                      at(2024, 4, 1, 0, 0, 0, cest)),
-                  2 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 31, 0, 0, 0, cet), at(2024, 4, 1, 0, 0, 0, cest)),
+        2 * H);
     /* 02:00-03:00 happens twice on October 27: four hours. */
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 10, 27, 0, 0, 0, cest),
-                                      at(2024, 10, 28, 0, 0, 0, cet)),
-                  4 * H);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 10, 27, 0, 0, 0, cest), at(2024, 10, 28, 0, 0, 0, cet)),
+        4 * H);
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 31, 0, 30, 0, 0), 1 * H),
                   at(2024, 3, 31, 1, 30, 0, 0));
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 31, 0, 30, 0, 0), 2 * H),
                   at(2024, 4, 1, 1, 30, 0, cest));
     ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 10, 27, 1, 0, 0, cest), 4 * H),
                   at(2024, 10, 27, 4, 0, 0, cet));
-    ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 27, 0, 30, 0, 0)));  /* 02:30 CEST */
-    ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 27, 1, 30, 0, 0)));  /* 02:30 CET */
-    ASSERT(!hd_calendar_is_open(&cal, at(2024, 10, 27, 3, 0, 0, 0)));  /* 04:00 CET */
+    ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 27, 0, 30, 0, 0))); /* 02:30 CEST */
+    ASSERT(hd_calendar_is_open(&cal, at(2024, 10, 27, 1, 30, 0, 0))); /* 02:30 CET */
+    ASSERT(!hd_calendar_is_open(&cal, at(2024, 10, 27, 3, 0, 0, 0))); /* 04:00 CET */
     hd_calendar_free_fields(&cal);
 
     /*
@@ -272,9 +272,9 @@ static void test_calendar__dst_night_window(void)
      * is read as CET, 01:30 UTC, which is 03:30 CEST. Until 05:00 CEST: 1.5 h.
      */
     ASSERT_OK(make_cal(&cal, "Europe/Berlin", EVERY_DAY, 150, 300, NULL, 0));
-    ASSERT_INT_EQ(hd_calendar_between(&cal, at(2024, 3, 31, 0, 0, 0, cet),
-                                      at(2024, 4, 1, 0, 0, 0, cest)),
-                  90 * M);
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 31, 0, 0, 0, cet), at(2024, 4, 1, 0, 0, 0, cest)),
+        90 * M);
     ASSERT(!hd_calendar_is_open(&cal, at(2024, 3, 31, 1, 15, 0, 0)));
     ASSERT(hd_calendar_is_open(&cal, at(2024, 3, 31, 1, 30, 0, 0)));
     hd_calendar_free_fields(&cal);
@@ -355,8 +355,7 @@ static void test_calendar__full_years(void)
  * hd_tz_offset (tested on its own in test_tz.c) decides whether a minute is
  * open. is_open, between and add must agree with it everywhere.
  */
-static void check_against_model(const hd_calendar *cal, int64_t base, int n_min,
-                                 const char *what)
+static void check_against_model(const hd_calendar *cal, int64_t base, int n_min, const char *what)
 {
     int *prefix = malloc(sizeof(int) * ((size_t)n_min + 1));
     int i, k, fails = 0;
@@ -376,8 +375,7 @@ static void check_against_model(const hd_calendar *cal, int64_t base, int n_min,
             if (cal->holidays[h] == key)
                 open = 0;
         if (hd_calendar_is_open(cal, t) != open && fails++ < 5)
-            fprintf(stderr, "%s: minute %d (t=%lld): model says %d\n", what, i, (long long)t,
-                    open);
+            fprintf(stderr, "%s: minute %d (t=%lld): model says %d\n", what, i, (long long)t, open);
         prefix[i + 1] = prefix[i] + open;
     }
     for (k = 0; k < 400; k++) {
@@ -408,8 +406,8 @@ static void check_against_model(const hd_calendar *cal, int64_t base, int n_min,
             if (j < n_min || s > 0) {
                 got = hd_calendar_add(cal, base + (int64_t)a * 60, (int64_t)s * 60);
                 if (got != base + (int64_t)j * 60 && fails++ < 10)
-                    fprintf(stderr, "%s: add(minute %d, %d min) = %lld, model minute %d\n",
-                            what, a, s, (long long)got, j);
+                    fprintf(stderr, "%s: add(minute %d, %d min) = %lld, model minute %d\n", what, a,
+                            s, (long long)got, j);
             }
         }
     }
@@ -423,18 +421,23 @@ static void test_calendar__matches_minute_model(void)
     static const int32_t hol[] = {20240329, 20240401, 20241003, 20241031, 20450405};
     static const struct {
         int y, m, d;
-    } starts[] = {{2024, 3, 20}, {2024, 10, 18}, {2045, 3, 18}, {2045, 10, 20}};
+    } starts[] = {{2024, 3, 1},   {2024, 3, 20}, {2024, 8, 30},
+                  {2024, 10, 18}, {2045, 3, 18}, {2045, 10, 20}};
     hd_calendar cal;
     size_t i;
     int pass;
 
-    for (pass = 0; pass < 3; pass++) {
+    for (pass = 0; pass < 5; pass++) {
         if (pass == 0)
             ASSERT_OK(make_cal(&cal, "Europe/Berlin", MON_FRI, 9 * 60, 17 * 60, hol, 5));
         else if (pass == 1)
             ASSERT_OK(make_cal(&cal, "America/New_York", MON_SAT, 8 * 60 + 30, 18 * 60, NULL, 0));
-        else
+        else if (pass == 2)
             ASSERT_OK(make_cal(&cal, "Europe/Berlin", EVERY_DAY, 60, 240, hol, 5));
+        else if (pass == 3) /* changes at 24:00 */
+            ASSERT_OK(make_cal(&cal, "America/Santiago", MON_SAT, 0, 1440, NULL, 0));
+        else /* changes at 00:00 */
+            ASSERT_OK(make_cal(&cal, "America/Havana", MON_FRI | 1u, 0, 1440, NULL, 0));
         for (i = 0; i < HD_ARRAY_SIZE(starts); i++) {
             check_against_model(&cal, at(starts[i].y, starts[i].m, starts[i].d, 0, 0, 0, 0),
                                 21 * 24 * 60, hd_tz_name(cal.tz));
@@ -475,11 +478,48 @@ static void test_calendar__add_between_roundtrip(void)
                         (long long)hd_calendar_between(&cal, start, end));
             ASSERT(end >= start);
             ASSERT(hd_calendar_is_open(&cal, s > 0 ? end - 1 : end));
-            ASSERT_INT_EQ(hd_calendar_between(&cal, start, mid) + hd_calendar_between(&cal, mid, end),
-                          s);
+            ASSERT_INT_EQ(
+                hd_calendar_between(&cal, start, mid) + hd_calendar_between(&cal, mid, end), s);
         }
         hd_calendar_free_fields(&cal);
     }
+}
+
+/* Zones that change at midnight: a whole-day window gains or loses the hour. */
+static void test_calendar__midnight_transitions(void)
+{
+    hd_calendar cal;
+    int64_t a, b;
+    int i;
+
+    /* Santiago, Saturday 2024-04-06: 24:00 -03 falls back to 23:00 -04; Saturday lasts 25 h. */
+    ASSERT_OK(make_cal(&cal, "America/Santiago", 1u << 6, 0, 1440, NULL, 0));
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 30, 0, 0, 0, 0), at(2024, 4, 13, 0, 0, 0, 0)),
+        24 * H + 25 * H);
+    ASSERT(hd_calendar_is_open(&cal, at(2024, 4, 7, 3, 30, 0, 0))); /* 23:30 -04, Saturday */
+    ASSERT(!hd_calendar_is_open(&cal, at(2024, 4, 7, 4, 0, 0, 0)));
+    ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 4, 6, 0, 0, 0, -3 * H), 25 * H),
+                  at(2024, 4, 7, 0, 0, 0, -4 * H));
+    hd_calendar_free_fields(&cal);
+
+    /* Every day, whole days: plain elapsed time, whatever the offsets do. */
+    ASSERT_OK(make_cal(&cal, "America/Santiago", EVERY_DAY, 0, 1440, NULL, 0));
+    for (i = 0; i < 300; i++) {
+        a = at(2020, 1, 1, 0, 0, 0, 0) + (int64_t)rnd(30ull * 365 * 86400);
+        b = a + (int64_t)rnd(400ull * 86400);
+        ASSERT_INT_EQ(hd_calendar_between(&cal, a, b), b - a);
+        ASSERT_INT_EQ(hd_calendar_add(&cal, a, b - a), b);
+    }
+    hd_calendar_free_fields(&cal);
+
+    /* Havana, Sunday 2024-03-10: 00:00 CST jumps to 01:00 CDT; Sunday lasts 23 h. */
+    ASSERT_OK(make_cal(&cal, "America/Havana", 1u << 0, 0, 1440, NULL, 0));
+    ASSERT_INT_EQ(
+        hd_calendar_between(&cal, at(2024, 3, 9, 0, 0, 0, 0), at(2024, 3, 12, 0, 0, 0, 0)), 23 * H);
+    ASSERT_INT_EQ(hd_calendar_add(&cal, at(2024, 3, 9, 12, 0, 0, -5 * H), 0),
+                  at(2024, 3, 10, 1, 0, 0, -4 * H));
+    hd_calendar_free_fields(&cal);
 }
 
 static void test_calendar__limits(void)
@@ -555,6 +595,7 @@ int main(void)
     RUN(test_calendar__full_years);
     RUN(test_calendar__matches_minute_model);
     RUN(test_calendar__add_between_roundtrip);
+    RUN(test_calendar__midnight_transitions);
     RUN(test_calendar__limits);
     RUN(test_calendar__free_fields);
     return harness_result();

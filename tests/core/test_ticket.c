@@ -490,6 +490,40 @@ static void test_ticket__sla_pauses_while_pending_on_user(void)
     hd_desk_close(desk);
 }
 
+static void test_ticket__resolution_clock_after_resolve_close_and_reopen(void)
+{
+    hd_desk *desk = test_desk(cfg);
+    int64_t alice = test_employee(desk, "alice", 0, 0);
+    int64_t sat = test_utc(2026, 11, 21, 10, 0);
+    /* P1, 24x7: resolution due 14:00. */
+    hd_ticket *a = make(desk, HD_TYPE_INCIDENT, "network", "Down", HD_IMPACT_ORGANISATION,
+                        HD_URGENCY_CRITICAL, alice, sat);
+    hd_ticket *b = make(desk, HD_TYPE_INCIDENT, "network", "Down 2", HD_IMPACT_ORGANISATION,
+                        HD_URGENCY_CRITICAL, alice, sat);
+    hd_ticket *u = NULL;
+
+    test_employee(desk, "dave", 0, 1);
+    ASSERT(a && b);
+    /* Resolved late at 15:00, closed days later: still late, due time unchanged. */
+    ASSERT_OK(hd_ticket_take(desk, a->number, "dave", sat + 600, NULL));
+    ASSERT_OK(hd_ticket_resolve(desk, a->number, "rebooted", "dave", sat + 5 * 3600, NULL));
+    ASSERT_OK(hd_ticket_close(desk, a->number, "admin", sat + 3 * 86400, &u));
+    ASSERT_INT_EQ(u->resolution_due, sat + 4 * 3600);
+    ASSERT(hd_ticket_resolution_breached(u, sat + 4 * 86400));
+    hd_ticket_free(u);
+    /* Resolved at 11:00, reopened at 13:00: the 2 h while resolved do not count. */
+    ASSERT_OK(hd_ticket_take(desk, b->number, "dave", sat + 600, NULL));
+    ASSERT_OK(hd_ticket_resolve(desk, b->number, "rebooted", "dave", sat + 3600, NULL));
+    ASSERT_OK(hd_ticket_reopen(desk, b->number, "down again", "alice", sat + 3 * 3600, &u));
+    ASSERT_INT_EQ(u->resolution_due, sat + 6 * 3600);
+    ASSERT_INT_EQ(u->sla_paused_at, 0);
+    ASSERT(!hd_ticket_resolution_breached(u, sat + 5 * 3600));
+    hd_ticket_free(u);
+    hd_ticket_free(a);
+    hd_ticket_free(b);
+    hd_desk_close(desk);
+}
+
 static void test_ticket__sla_recomputed_on_priority_change(void)
 {
     hd_desk *desk = test_desk(cfg);
@@ -626,6 +660,7 @@ int main(void)
     RUN(test_ticket__audit_log_records_and_is_append_only);
     RUN(test_ticket__sla_24x7_and_business_hours);
     RUN(test_ticket__sla_pauses_while_pending_on_user);
+    RUN(test_ticket__resolution_clock_after_resolve_close_and_reopen);
     RUN(test_ticket__sla_recomputed_on_priority_change);
     RUN(test_ticket__vip_requester_raises_priority);
     RUN(test_ticket__due_within_and_breached_queries);

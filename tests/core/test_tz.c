@@ -154,8 +154,8 @@ static void put_header(zbuf *z, char version, uint32_t ntimes, uint32_t ntypes)
     put_be(z, 4, 4);      /* charcnt */
 }
 
-static void put_block(zbuf *z, int tsize, size_t nt, const int64_t *times,
-                      const unsigned char *idx, size_t ntypes, const int32_t *offs)
+static void put_block(zbuf *z, int tsize, size_t nt, const int64_t *times, const unsigned char *idx,
+                      size_t ntypes, const int32_t *offs)
 {
     size_t i;
 
@@ -232,14 +232,19 @@ static void test_tz__fixed_offsets(void)
         const char *name;
         int32_t off;
     } good[] = {
-        {"+08:00", 8 * H},  {"-05:30", -(5 * H + 30 * M)},
-        {"+0800", 8 * H},   {"-0530", -(5 * H + 30 * M)},
-        {"+05:45", 5 * H + 45 * M}, {"+8", 8 * H},
-        {"-00:00", 0},      {"+14:00", 14 * H},
+        {"+08:00", 8 * H},
+        {"-05:30", -(5 * H + 30 * M)},
+        {"+0800", 8 * H},
+        {"-0530", -(5 * H + 30 * M)},
+        {"+05:45", 5 * H + 45 * M},
+        {"+8", 8 * H},
+        {"-00:00", 0},
+        {"+14:00", 14 * H},
         {"-09:30:15", -(9 * H + 30 * M + 15)},
     };
-    static const char *const bad[] = {"+24:00", "+08:60", "+8:0", "+08:00x", "+",     "-",
-                                      "+123",   "++08",   "+08:00:60", "+08:", "+08 00", "-0800-"};
+    static const char *const bad[] = {"+24:00",    "+08:60", "+8:0",   "+08:00x",
+                                      "+",         "-",      "+123",   "++08",
+                                      "+08:00:60", "+08:",   "+08 00", "-0800-"};
     hd_tz *tz;
     size_t i;
 
@@ -292,8 +297,7 @@ static void test_tz__bad_names(void)
         tz = (hd_tz *)&tz;
         rc = hd_tz_load(&tz, cases[i].name);
         if (rc != cases[i].err)
-            FAIL_AT("'%s': got %d, want %d (%s)", cases[i].name, rc, cases[i].err,
-                    hd_error_last());
+            FAIL_AT("'%s': got %d, want %d (%s)", cases[i].name, rc, cases[i].err, hd_error_last());
         ASSERT(tz == NULL);
         ASSERT(strlen(hd_error_last()) > 0);
     }
@@ -498,11 +502,21 @@ static void test_tz__footer_rule_forms(void)
 static void test_tz__bad_footer_rules(void)
 {
     static const char *const bad[] = {
-        "CET",           "CET-1CEST,M3.5.0",      "CET-1CEST,M13.5.0,M10.5.0",
-        "CET-1CEST,M3.6.0,M10.5.0", "CET-1CEST,M3.5.7,M10.5.0", "CET-1CEST,J0,J10",
-        "CET-1CEST,J366,J10",  "CET-1CEST,366,10", "CET-1CEST,M3.5.0/168,M10.5.0",
-        "<>-1",          "CE-1",                  "CET-25",
-        "CET-1CEST,M3.5.0,M10.5.0x", "<+08-8",    "CET-1CEST,M3.5.0,M10.5.0/3:",
+        "CET",
+        "CET-1CEST,M3.5.0",
+        "CET-1CEST,M13.5.0,M10.5.0",
+        "CET-1CEST,M3.6.0,M10.5.0",
+        "CET-1CEST,M3.5.7,M10.5.0",
+        "CET-1CEST,J0,J10",
+        "CET-1CEST,J366,J10",
+        "CET-1CEST,366,10",
+        "CET-1CEST,M3.5.0/168,M10.5.0",
+        "<>-1",
+        "CE-1",
+        "CET-25",
+        "CET-1CEST,M3.5.0,M10.5.0x",
+        "<+08-8",
+        "CET-1CEST,M3.5.0,M10.5.0/3:",
     };
     hd_tz *tz;
     size_t i;
@@ -623,7 +637,8 @@ static void test_tz__corrupt_files(void)
             int64_t t;
 
             for (t = at(1900, 1, 1, 0, 0, 0, 0); t < at(2100, 1, 1, 0, 0, 0, 0); t += 86400 * 378)
-                (void)hd_tz_to_utc(tz, t + hd_tz_offset(tz, t) + (int64_t)hd_tz_next_transition(tz, t) % 7);
+                (void)hd_tz_to_utc(tz, t + hd_tz_offset(tz, t) +
+                                           (int64_t)hd_tz_next_transition(tz, t) % 7);
             hd_tz_free(tz);
         }
     }
