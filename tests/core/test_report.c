@@ -88,7 +88,7 @@ static hd_desk *desk; /* the fixture, built once, only read by the tests */
 #define TRY(expr)                                                                                  \
     do {                                                                                           \
         if ((expr) != 0) {                                                                         \
-            fprintf(stderr, "%s:%d: fixture step %s failed: %s\n", __FILE__, __LINE__, #expr,     \
+            fprintf(stderr, "%s:%d: fixture step %s failed: %s\n", __FILE__, __LINE__, #expr,      \
                     hd_error_last());                                                              \
             return -1;                                                                             \
         }                                                                                          \
@@ -161,20 +161,19 @@ static int build_fixture(void)
     test_employee(desk, "carol", 0, 1);
 
     /* T1 */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_ORGANISATION,
-               HD_URGENCY_CRITICAL, alice, "slack", nov(2, 0, 0), 1, nov(2, 0, 15),
-               nov(2, 4, 0)));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_ORGANISATION, HD_URGENCY_CRITICAL,
+               alice, "slack", nov(2, 0, 0), 1, nov(2, 0, 15), nov(2, 4, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(2, 0, 10), NULL));
     TRY(hd_ticket_resolve(desk, n, "rebooted", "carol", nov(2, 2, 0), NULL));
     TRY(hd_survey_answer(desk, n, 5, NULL, "alice", nov(3, 9, 0), NULL));
     /* T2 */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_ORGANISATION, HD_URGENCY_HIGH,
-               alice, "teams", nov(2, 20, 0), 1, nov(2, 20, 15), nov(3, 0, 0)));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_ORGANISATION, HD_URGENCY_HIGH, alice,
+               "teams", nov(2, 20, 0), 1, nov(2, 20, 15), nov(3, 0, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(2, 20, 30), NULL));
     TRY(hd_ticket_resolve(desk, n, "replaced switch", "carol", nov(3, 1, 0), NULL));
     /* T3 */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "email", HD_IMPACT_TEAM, HD_URGENCY_HIGH, alice,
-               "slack", nov(3, 9, 0), 2, nov(3, 10, 0), nov(3, 17, 0)));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "email", HD_IMPACT_TEAM, HD_URGENCY_HIGH, alice, "slack",
+               nov(3, 9, 0), 2, nov(3, 10, 0), nov(3, 17, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(3, 9, 30), NULL));
     TRY(hd_ticket_resolve(desk, n, "quota raised", "carol", nov(3, 16, 0), NULL));
     TRY(hd_survey_answer(desk, n, 2, "slow", "alice", nov(5, 9, 0), NULL));
@@ -186,14 +185,13 @@ static int build_fixture(void)
     TRY(hd_survey_answer(desk, n, HD_SURVEY_NOT_FIXED, NULL, "ceo", nov(4, 10, 0), NULL));
     /* T5 */
     TRY(create(n, NULL, HD_TYPE_SERVICE_REQUEST, "software", HD_IMPACT_INDIVIDUAL,
-               HD_URGENCY_MEDIUM, alice, "web", nov(4, 11, 0), 4, nov(5, 11, 0),
-               nov(11, 11, 0)));
+               HD_URGENCY_MEDIUM, alice, "web", nov(4, 11, 0), 4, nov(5, 11, 0), nov(11, 11, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(5, 10, 0), NULL));
     TRY(hd_ticket_resolve(desk, n, "installed", "carol", nov(9, 12, 0), NULL));
     TRY(hd_survey_answer(desk, n, 5, NULL, "alice", nov(9, 13, 0), NULL));
     /* T6 */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "vpn", HD_IMPACT_TEAM, HD_URGENCY_MEDIUM, alice,
-               "slack", nov(4, 9, 0), 3, nov(4, 13, 0), nov(6, 18, 0)));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "vpn", HD_IMPACT_TEAM, HD_URGENCY_MEDIUM, alice, "slack",
+               nov(4, 9, 0), 3, nov(4, 13, 0), nov(6, 18, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(4, 12, 0), NULL));
     TRY(hd_ticket_pend(desk, n, "user", "carol", nov(4, 14, 0), NULL));
     /* T7 */
@@ -202,8 +200,8 @@ static int build_fixture(void)
     TRY(hd_ticket_take(desk, n, "carol", nov(5, 16, 0), NULL));
     TRY(hd_ticket_pend(desk, n, "user", "carol", nov(10, 10, 0), NULL));
     /* T8: no category, no channel, never taken. */
-    TRY(create(n, &id8, HD_TYPE_CHANGE, NULL, HD_IMPACT_ORGANISATION, HD_URGENCY_LOW, alice,
-               NULL, nov(5, 14, 0), 3, nov(5, 18, 0), nov(10, 14, 0)));
+    TRY(create(n, &id8, HD_TYPE_CHANGE, NULL, HD_IMPACT_ORGANISATION, HD_URGENCY_LOW, alice, NULL,
+               nov(5, 14, 0), 3, nov(5, 18, 0), nov(10, 14, 0)));
     /* T9: created on a Saturday, never taken. */
     TRY(create(n, &id9, HD_TYPE_CONSULTATION, "software", HD_IMPACT_INDIVIDUAL, HD_URGENCY_LOW,
                alice, "cli", nov(7, 10, 0), 4, nov(9, 18, 0), nov(13, 18, 0)));
@@ -224,15 +222,14 @@ static int build_fixture(void)
     TRY(hd_survey_answer(desk, n, 4, NULL, "ceo", nov(7, 10, 0), NULL));
     /* T13 */
     TRY(create(n, NULL, HD_TYPE_SERVICE_REQUEST, "password", HD_IMPACT_INDIVIDUAL,
-               HD_URGENCY_MEDIUM, alice, "teams", nov(6, 15, 0), 4, nov(9, 15, 0),
-               nov(13, 15, 0)));
+               HD_URGENCY_MEDIUM, alice, "teams", nov(6, 15, 0), 4, nov(9, 15, 0), nov(13, 15, 0)));
     TRY(hd_ticket_take(desk, n, "carol", nov(6, 15, 30), NULL));
     TRY(hd_ticket_resolve(desk, n, "reset link sent", "carol", nov(6, 17, 0), NULL));
     TRY(hd_survey_answer(desk, n, 1, NULL, "alice", TO, NULL));
 
     /* O1: its survey falls due Tue Nov 3 10:00 and gets the default rating. */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "printer", HD_IMPACT_INDIVIDUAL, HD_URGENCY_MEDIUM,
-               alice, "web", test_utc(2026, 10, 26, 9, 0), 4, 0, 0));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "printer", HD_IMPACT_INDIVIDUAL, HD_URGENCY_MEDIUM, alice,
+               "web", test_utc(2026, 10, 26, 9, 0), 4, 0, 0));
     TRY(hd_ticket_take(desk, n, "carol", test_utc(2026, 10, 26, 10, 0), NULL));
     TRY(hd_ticket_resolve(desk, n, "toner", "carol", test_utc(2026, 10, 29, 10, 0), NULL));
     /* O6: answered before the period. */
@@ -247,16 +244,16 @@ static int build_fixture(void)
         return -1;
     }
     /* O2: created exactly at the end of the period. */
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_TEAM, HD_URGENCY_LOW, alice,
-               "slack", TO, 4, 0, 0));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "network", HD_IMPACT_TEAM, HD_URGENCY_LOW, alice, "slack",
+               TO, 4, 0, 0));
     TRY(hd_ticket_take(desk, n, "carol", nov(9, 10, 0), NULL));
     /* O3, O4, O5: open, of different ages. */
     TRY(create(n, NULL, HD_TYPE_SERVICE_REQUEST, "access", HD_IMPACT_INDIVIDUAL, HD_URGENCY_LOW,
                alice, "web", nov(11, 9, 0), 4, 0, 0));
     TRY(create(n, NULL, HD_TYPE_INCIDENT, "wifi", HD_IMPACT_TEAM, HD_URGENCY_CRITICAL, alice,
                "teams", nov(12, 8, 0), 1, 0, 0));
-    TRY(create(n, NULL, HD_TYPE_INCIDENT, "printer", HD_IMPACT_INDIVIDUAL, HD_URGENCY_MEDIUM,
-               alice, "web", test_utc(2026, 10, 1, 10, 0), 4, 0, 0));
+    TRY(create(n, NULL, HD_TYPE_INCIDENT, "printer", HD_IMPACT_INDIVIDUAL, HD_URGENCY_MEDIUM, alice,
+               "web", test_utc(2026, 10, 1, 10, 0), 4, 0, 0));
 
     /* Contacts in the period. */
     TRY(contact(FROM, HD_CONTACT_KB_RESOLVED, 0));
@@ -299,8 +296,8 @@ static void test_report__contacts_and_fcr(void)
 
 static void test_report__tickets_by_type_category_priority_channel(void)
 {
-    static const char *const categories[] = {"email",    "hardware", "network",
-                                             "password", "printer",  "service",
+    static const char *const categories[] = {"email",    "hardware",      "network",
+                                             "password", "printer",       "service",
                                              "software", "uncategorised", "vpn"};
     static const int64_t category_counts[] = {1, 1, 2, 2, 1, 1, 2, 2, 1};
     static const char *const channels[] = {"cli", "slack", "teams", "unknown", "web"};
@@ -441,11 +438,16 @@ static void test_report__rating_a_late_ticket_keeps_it_late(void)
 {
     hd_desk *d = test_desk(cfg);
     int64_t alice = test_employee(d, "alice", 0, 0);
-    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT, .category = "network", .title = "Down",
-                           .impact = HD_IMPACT_ORGANISATION, .urgency = HD_URGENCY_HIGH,
-                           .requester_id = alice, .channel = "slack"};
+    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT,
+                           .category = "network",
+                           .title = "Down",
+                           .impact = HD_IMPACT_ORGANISATION,
+                           .urgency = HD_URGENCY_HIGH,
+                           .requester_id = alice,
+                           .channel = "slack"};
     hd_ticket *t = NULL;
     hd_report *r = NULL;
+    hd_report_ratio resp[1], reso[1];
     char n[16];
 
     test_employee(d, "carol", 0, 1);
@@ -464,13 +466,60 @@ static void test_report__rating_a_late_ticket_keeps_it_late(void)
     hd_report_free(r);
     ASSERT_OK(hd_survey_answer(d, n, 4, NULL, "alice", nov(4, 10, 0), NULL));
     ASSERT_OK(hd_report_compute(d, FROM, TO, NOW, &r));
-    if (r->sla.response[0].num != 0 || r->sla.resolution[0].num != 0)
-        FAIL_AT("closing %s turned late targets into met ones (response %lld of %lld, "
-                "resolution %lld of %lld): core/ticket.c moved their due times",
-                n, (long long)r->sla.response[0].num, (long long)r->sla.response[0].den,
-                (long long)r->sla.resolution[0].num, (long long)r->sla.resolution[0].den);
+    memcpy(resp, &r->sla.response[0], sizeof(resp));
+    memcpy(reso, &r->sla.resolution[0], sizeof(reso));
     hd_report_free(r);
     hd_desk_close(d);
+    if (resp->num != 0 || reso->num != 0)
+        FAIL_AT("closing %s turned late targets into met ones (response %lld of %lld, "
+                "resolution %lld of %lld): core/ticket.c moved their due times",
+                n, (long long)resp->num, (long long)resp->den, (long long)reso->num,
+                (long long)reso->den);
+}
+
+/*
+ * A response given late stays late when the ticket is later paused
+ * (pending on the user) and resumed: the pause moves running targets only.
+ */
+static void test_report__a_pause_does_not_excuse_a_late_response(void)
+{
+    hd_desk *d = test_desk(cfg);
+    int64_t alice = test_employee(d, "alice", 0, 0);
+    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT,
+                           .category = "vpn",
+                           .title = "Slow",
+                           .impact = HD_IMPACT_TEAM,
+                           .urgency = HD_URGENCY_MEDIUM,
+                           .requester_id = alice,
+                           .channel = "web"};
+    hd_ticket *t = NULL;
+    hd_report *r = NULL;
+    hd_report_ratio resp[1], reso[1];
+    char n[16];
+
+    test_employee(d, "carol", 0, 1);
+    /* P3 at Thu 5 09:00: response due 13:00, taken 16:00 (late); pending on
+     * the user 16:30 to Mon 9 10:00 (11.5 business hours), so the resolution
+     * target moves from Mon 9 18:00 to Wed 11 11:30, still overdue now. */
+    ASSERT_OK(hd_ticket_create(d, &spec, "alice", nov(5, 9, 0), &t));
+    memcpy(n, t->number, sizeof(n));
+    hd_ticket_free(t);
+    ASSERT_OK(hd_ticket_take(d, n, "carol", nov(5, 16, 0), NULL));
+    ASSERT_OK(hd_ticket_pend(d, n, "user", "carol", nov(5, 16, 30), NULL));
+    ASSERT_OK(hd_ticket_resume(d, n, "carol", nov(9, 10, 0), &t));
+    ASSERT_INT_EQ(t->resolution_due, nov(11, 11, 30));
+    hd_ticket_free(t);
+    ASSERT_OK(hd_report_compute(d, FROM, TO, NOW, &r));
+    memcpy(resp, &r->sla.response[2], sizeof(resp));
+    memcpy(reso, &r->sla.resolution[2], sizeof(reso));
+    hd_report_free(r);
+    hd_desk_close(d);
+    if (resp->num != 0 || resp->den != 1)
+        FAIL_AT("late response counted %lld met of %lld after a pause: core/ticket.c moved "
+                "its due time",
+                (long long)resp->num, (long long)resp->den);
+    ASSERT_INT_EQ(reso->num, 0);
+    ASSERT_INT_EQ(reso->den, 1);
 }
 
 static void test_report__mean_times(void)
@@ -566,10 +615,9 @@ static json_t *jpath(json_t *root, const char *path)
 
 static void test_report__json_shape(void)
 {
-    static const char *const top[] = {"range",           "contacts",        "first_contact_resolution",
-                                      "tickets",         "complaint_rate",  "csat",
-                                      "sla",             "time_to_respond", "time_to_resolve",
-                                      "backlog"};
+    static const char *const top[] = {
+        "range", "contacts", "first_contact_resolution", "tickets",         "complaint_rate",
+        "csat",  "sla",      "time_to_respond",          "time_to_resolve", "backlog"};
     hd_report *r = NULL;
     json_t *j;
     size_t i;
@@ -678,8 +726,8 @@ static void test_report__empty_range(void)
     int p;
 
     /* January 2026 holds nothing: every rate and mean is absent, not 0/0. */
-    ASSERT_OK(hd_report_compute(desk, test_utc(2026, 1, 1, 0, 0), test_utc(2026, 2, 1, 0, 0),
-                                NOW, &r));
+    ASSERT_OK(
+        hd_report_compute(desk, test_utc(2026, 1, 1, 0, 0), test_utc(2026, 2, 1, 0, 0), NOW, &r));
     ASSERT_INT_EQ(r->contacts.total, 0);
     ASSERT_INT_EQ(r->contacts.fcr.den, 0);
     ASSERT_INT_EQ(r->tickets.total, 0);
@@ -807,6 +855,7 @@ int main(void)
     RUN(test_report__sla_per_priority);
     RUN(test_report__breaches_agree_with_ticket_predicates);
     RUN(test_report__rating_a_late_ticket_keeps_it_late);
+    RUN(test_report__a_pause_does_not_excuse_a_late_response);
     RUN(test_report__mean_times);
     RUN(test_report__backlog_by_status_and_age);
     RUN(test_report__json_shape);
