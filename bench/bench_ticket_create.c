@@ -27,7 +27,7 @@ static double seconds(void)
 
 int main(int argc, char **argv)
 {
-    static const char *const categories[] = {"network", "vpn",      "email",   "printer",
+    static const char *const categories[] = {"network",  "vpn",      "email",   "printer",
                                              "hardware", "software", "account", NULL};
     long n = argc > 1 ? strtol(argv[1], NULL, 10) : 200000, i;
     long batch = argc > 2 ? strtol(argv[2], NULL, 10) : 1;

@@ -79,8 +79,8 @@ int cli_parse_int(const char *cmd, const char *what, const char *text, long min,
     errno = 0;
     v = strtol(text, &end, 10);
     if (errno || end == text || *end != '\0' || v < min || v > max)
-        return cli_usage_error(cmd, "%s must be a number from %ld to %ld, not '%s'", what, min,
-                               max, text);
+        return cli_usage_error(cmd, "%s must be a number from %ld to %ld, not '%s'", what, min, max,
+                               text);
     *out = v;
     return 0;
 }

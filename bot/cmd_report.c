@@ -44,9 +44,14 @@ int cmd_report(cli *c, int argc, char **argv)
                 return cli_usage_error("report", "--to: %s", hd_error_last());
             have_to = 1;
             break;
-        case 'j': json = 1; break;
-        case 'h': fputs(report_usage, stdout); return CLI_OK;
-        default: return cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            fputs(report_usage, stdout);
+            return CLI_OK;
+        default:
+            return cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

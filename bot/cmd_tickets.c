@@ -47,17 +47,25 @@ typedef struct args {
 
 static int parse(int argc, char **argv, args *a)
 {
-    static const struct option opts[] = {
-        {"as", required_argument, 0, 'A'},          {"group", required_argument, 0, 'g'},
-        {"agent", required_argument, 0, 'a'},       {"reason", required_argument, 0, 'r'},
-        {"status", required_argument, 0, 's'},      {"requester", required_argument, 0, 'R'},
-        {"title", required_argument, 0, 't'},       {"type", required_argument, 0, 'T'},
-        {"category", required_argument, 0, 'c'},    {"description", required_argument, 0, 'd'},
-        {"impact", required_argument, 0, 'i'},      {"urgency", required_argument, 0, 'u'},
-        {"details", required_argument, 0, 'D'},     {"channel", required_argument, 0, 'C'},
-        {"limit", required_argument, 0, 'l'},       {"json", no_argument, 0, 'j'},
-        {"open", no_argument, 0, 'o'},              {"nudge", no_argument, 0, 'n'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"as", required_argument, 0, 'A'},
+                                         {"group", required_argument, 0, 'g'},
+                                         {"agent", required_argument, 0, 'a'},
+                                         {"reason", required_argument, 0, 'r'},
+                                         {"status", required_argument, 0, 's'},
+                                         {"requester", required_argument, 0, 'R'},
+                                         {"title", required_argument, 0, 't'},
+                                         {"type", required_argument, 0, 'T'},
+                                         {"category", required_argument, 0, 'c'},
+                                         {"description", required_argument, 0, 'd'},
+                                         {"impact", required_argument, 0, 'i'},
+                                         {"urgency", required_argument, 0, 'u'},
+                                         {"details", required_argument, 0, 'D'},
+                                         {"channel", required_argument, 0, 'C'},
+                                         {"limit", required_argument, 0, 'l'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"open", no_argument, 0, 'o'},
+                                         {"nudge", no_argument, 0, 'n'},
+                                         {0, 0, 0, 0}};
     int ch;
 
     memset(a, 0, sizeof(*a));
@@ -65,23 +73,57 @@ static int parse(int argc, char **argv, args *a)
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 'A': a->as = optarg; break;
-        case 'g': a->group = optarg; break;
-        case 'a': a->agent = optarg; break;
-        case 'r': a->reason = optarg; break;
-        case 's': a->status = optarg; break;
-        case 'R': a->requester = optarg; break;
-        case 't': a->title = optarg; break;
-        case 'T': a->type = optarg; break;
-        case 'c': a->category = optarg; break;
-        case 'd': a->description = optarg; break;
-        case 'i': a->impact = optarg; break;
-        case 'u': a->urgency = optarg; break;
-        case 'D': a->details = optarg; break;
-        case 'C': a->channel = optarg; break;
-        case 'j': a->json = 1; break;
-        case 'o': a->open_only = 1; break;
-        case 'n': a->nudge = 1; break;
+        case 'A':
+            a->as = optarg;
+            break;
+        case 'g':
+            a->group = optarg;
+            break;
+        case 'a':
+            a->agent = optarg;
+            break;
+        case 'r':
+            a->reason = optarg;
+            break;
+        case 's':
+            a->status = optarg;
+            break;
+        case 'R':
+            a->requester = optarg;
+            break;
+        case 't':
+            a->title = optarg;
+            break;
+        case 'T':
+            a->type = optarg;
+            break;
+        case 'c':
+            a->category = optarg;
+            break;
+        case 'd':
+            a->description = optarg;
+            break;
+        case 'i':
+            a->impact = optarg;
+            break;
+        case 'u':
+            a->urgency = optarg;
+            break;
+        case 'D':
+            a->details = optarg;
+            break;
+        case 'C':
+            a->channel = optarg;
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 'o':
+            a->open_only = 1;
+            break;
+        case 'n':
+            a->nudge = 1;
+            break;
         case 'l':
             if (cli_parse_int("tickets", "--limit", optarg, 1, 1000000, &a->limit) != 0)
                 return CLI_USAGE;
@@ -150,10 +192,9 @@ static void print_ticket(cli *c, const hd_ticket *t, int json)
                                                  "field", log[i].field, "old", log[i].old_value,
                                                  "new", log[i].new_value));
         for (i = 0; i < nnotes; i++)
-            json_array_append_new(narr, json_pack("{s:o, s:s, s:s, s:s}", "at",
-                                                  hd_time_json(notes[i].at), "author",
-                                                  notes[i].author, "kind", notes[i].kind, "body",
-                                                  notes[i].body));
+            json_array_append_new(
+                narr, json_pack("{s:o, s:s, s:s, s:s}", "at", hd_time_json(notes[i].at), "author",
+                                notes[i].author, "kind", notes[i].kind, "body", notes[i].body));
         json_object_set_new(j, "audit", arr);
         json_object_set_new(j, "notes", narr);
         print_json(j);
@@ -362,12 +403,12 @@ int cmd_tickets(cli *c, int argc, char **argv)
             return cli_usage_error("tickets", "%s", hd_error_last());
         if (cli_open(c) != 0)
             return CLI_FAILED;
-        err = hd_ticket_set_priority(c->desk, number, impact, urgency, cli_actor(a.as),
-                                     cli_now(), &t);
+        err = hd_ticket_set_priority(c->desk, number, impact, urgency, cli_actor(a.as), cli_now(),
+                                     &t);
         return finish(t, a.json, err);
     }
-    if (strcmp(sub, "resolve") == 0 || strcmp(sub, "reopen") == 0 ||
-        strcmp(sub, "cancel") == 0 || strcmp(sub, "note") == 0) {
+    if (strcmp(sub, "resolve") == 0 || strcmp(sub, "reopen") == 0 || strcmp(sub, "cancel") == 0 ||
+        strcmp(sub, "note") == 0) {
         char *text = rest(&a, 1);
 
         if (text[0] == '\0' && strcmp(sub, "cancel") != 0) {

@@ -28,12 +28,11 @@ static int users_show(cli *c, int argc, char **argv)
     if (hd_users_find(c->desk, argv[1], &e) != 0)
         return cli_error();
     if (json) {
-        json_t *o = json_pack("{s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:s, s:s, s:b}",
-                              "id", (json_int_t)e->id, "username", e->username, "display_name",
-                              e->display_name, "email", e->email, "department", e->department,
-                              "location", e->location, "phone", e->phone, "vip", e->vip,
-                              "service_level", e->service_level, "lang", e->lang, "agent",
-                              e->is_agent);
+        json_t *o = json_pack(
+            "{s:I, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:s, s:s, s:b}", "id", (json_int_t)e->id,
+            "username", e->username, "display_name", e->display_name, "email", e->email,
+            "department", e->department, "location", e->location, "phone", e->phone, "vip", e->vip,
+            "service_level", e->service_level, "lang", e->lang, "agent", e->is_agent);
         char *out = json_dumps(o, JSON_COMPACT);
 
         printf("%s\n", out);

@@ -163,7 +163,8 @@ static int find_run(const hd_calendar *cal, int64_t day, int64_t cursor, run *r,
     r->day = day;
     r->off = off;
     /* The last window closes strictly before the change, so hd_tz_to_utc agrees with us. */
-    r->n = next >= END_INSTANT ? END_DAY - day : hd_civil__floor_div(next + off - 1, DAY_SECS) - day;
+    r->n =
+        next >= END_INSTANT ? END_DAY - day : hd_civil__floor_div(next + off - 1, DAY_SECS) - day;
     if (r->n > END_DAY - day)
         r->n = END_DAY - day;
     if (r->n < 2) {

@@ -36,8 +36,8 @@ static const struct setting {
      "DESKBOT_BUSY_TIMEOUT_MS"},
     {"survey_default_days", SETTING_INT, offsetof(hd_config, survey_default_days), "5", 1, 90,
      "DESKBOT_SURVEY_DEFAULT_DAYS"},
-    {"survey_default_rating", SETTING_INT, offsetof(hd_config, survey_default_rating), "4", 1,
-     5, "DESKBOT_SURVEY_DEFAULT_RATING"},
+    {"survey_default_rating", SETTING_INT, offsetof(hd_config, survey_default_rating), "4", 1, 5,
+     "DESKBOT_SURVEY_DEFAULT_RATING"},
     {"vip_priority_raise", SETTING_INT, offsetof(hd_config, vip_priority_raise), "1", 0, 3,
      "DESKBOT_VIP_PRIORITY_RAISE"},
 };
@@ -58,8 +58,7 @@ static int bad(const char *path, const char *fmt, ...)
     return hd_error_set(HD_ECONFIG, "configuration: %s: %s", path, what);
 }
 
-static int set_scalar(hd_config *cfg, const struct setting *s, const char *text,
-                      const char *origin)
+static int set_scalar(hd_config *cfg, const struct setting *s, const char *text, const char *origin)
 {
     char *end;
     long v;
@@ -296,11 +295,20 @@ static int parse_duration(const char *s, const hd_calendar *cal, int64_t *out)
         if (errno || n > 100000)
             return -1;
         switch (*end) {
-        case 's': total += n; break;
-        case 'm': total += n * 60; break;
-        case 'h': total += n * 3600; break;
-        case 'd': total += n * day; break;
-        default: return -1;
+        case 's':
+            total += n;
+            break;
+        case 'm':
+            total += n * 60;
+            break;
+        case 'h':
+            total += n * 3600;
+            break;
+        case 'd':
+            total += n * day;
+            break;
+        default:
+            return -1;
         }
         s = end + 1;
     }
@@ -338,8 +346,8 @@ static int load_sla(hd_config *cfg, json_t *sla)
                            &target->response_secs) != 0)
             return bad(path, "must be a positive duration such as \"30m\", \"4h\" or \"2d\"");
         snprintf(path, sizeof(path), "sla.%s.resolution", prios[p]);
-        if (parse_duration(json_string_value(json_object_get(t, "resolution")),
-                           target->calendar, &target->resolution_secs) != 0)
+        if (parse_duration(json_string_value(json_object_get(t, "resolution")), target->calendar,
+                           &target->resolution_secs) != 0)
             return bad(path, "must be a positive duration such as \"8h\" or \"3d\"");
         if (target->resolution_secs < target->response_secs)
             return bad(path, "must not be shorter than the response target");
@@ -395,8 +403,7 @@ static int load_groups(hd_config *cfg, json_t *groups)
             return bad(path, "duplicate group name '%s'", name);
         cfg->n_groups++;
         grp->name = hd_strdup(name);
-        if (!json_is_integer(tier) || json_integer_value(tier) < 1 ||
-            json_integer_value(tier) > 3)
+        if (!json_is_integer(tier) || json_integer_value(tier) < 1 || json_integer_value(tier) > 3)
             return bad(path, "tier must be 1, 2 or 3 (L1-L3)");
         grp->tier = (int)json_integer_value(tier);
         grp->escalation = esc ? hd_strdup(esc) : NULL;
@@ -416,8 +423,7 @@ static int load_groups(hd_config *cfg, json_t *groups)
             if (next == NULL)
                 return bad(path, "no group named '%s'", g->escalation);
             if (hops > cfg->n_groups)
-                return bad(path, "escalation from '%s' loops back on itself",
-                           cfg->groups[i].name);
+                return bad(path, "escalation from '%s' loops back on itself", cfg->groups[i].name);
             g = next;
         }
     }

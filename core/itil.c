@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const type_names[HD_TYPE_COUNT] = {
-    "incident", "service_request", "change", "consultation", "complaint"};
+static const char *const type_names[HD_TYPE_COUNT] = {"incident", "service_request", "change",
+                                                      "consultation", "complaint"};
 static const char *const type_prefixes[HD_TYPE_COUNT] = {"INC", "REQ", "CHG", "CON", "CMP"};
 static const char *const impact_names[HD_IMPACT_COUNT] = {"individual", "team", "organisation"};
-static const char *const urgency_names[HD_URGENCY_COUNT] = {"low", "medium", "high",
-                                                            "critical"};
+static const char *const urgency_names[HD_URGENCY_COUNT] = {"low", "medium", "high", "critical"};
 static const char *const status_names[HD_STATUS_COUNT] = {
     "new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled", "reopened"};
 
@@ -30,8 +29,7 @@ static const unsigned lifecycle[HD_STATUS_COUNT] = {
 };
 #undef S
 
-static int parse_word(int *out, const char *name, const char *const *names, int n,
-                      const char *what)
+static int parse_word(int *out, const char *name, const char *const *names, int n, const char *what)
 {
     char list[160] = "";
     size_t used = 0;
@@ -44,10 +42,9 @@ static int parse_word(int *out, const char *name, const char *const *names, int 
         }
     }
     for (i = 0; i < n && used < sizeof(list); i++)
-        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-                                 names[i]);
-    return hd_error_set(HD_EINVAL, "unknown %s '%s' (expected one of: %s)", what,
-                        name ? name : "", list);
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+    return hd_error_set(HD_EINVAL, "unknown %s '%s' (expected one of: %s)", what, name ? name : "",
+                        list);
 }
 
 const char *hd_type_name(hd_ticket_type t)

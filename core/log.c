@@ -26,8 +26,8 @@ void hd_log_write(hd_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    fprintf(stderr, "ts=%s.%03ldZ level=%s %s\n", stamp, ts.tv_nsec / 1000000L,
-            level_names[level], line);
+    fprintf(stderr, "ts=%s.%03ldZ level=%s %s\n", stamp, ts.tv_nsec / 1000000L, level_names[level],
+            line);
 }
 
 int hd_log_level_parse(hd_log_level *out, const char *name)
@@ -40,6 +40,5 @@ int hd_log_level_parse(hd_log_level *out, const char *name)
             return 0;
         }
     }
-    return hd_error_set(HD_EINVAL, "unknown log level '%s' (debug, info, warn, error, off)",
-                        name);
+    return hd_error_set(HD_EINVAL, "unknown log level '%s' (debug, info, warn, error, off)", name);
 }

@@ -223,8 +223,7 @@ int hd_schema__migrate(sqlite3 *db, int target)
         if (rc != SQLITE_OK) {
             int err = (rc & 0xff) == SQLITE_BUSY ? HD_EBUSY : HD_EDB;
 
-            hd_error_set(err, "migrate schema to version %d: %s", version + 1,
-                         sqlite3_errmsg(db));
+            hd_error_set(err, "migrate schema to version %d: %s", version + 1, sqlite3_errmsg(db));
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return err;
         }

@@ -84,8 +84,8 @@ int hd_store_open(hd_store **out, const char *path, int busy_ms)
      */
     if ((err = hd_store_user_version(st, &version)) != 0) {
         if (err == HD_EDB)
-            err = hd_error_set(HD_EIO, "cannot read database '%s': %s", path,
-                               sqlite3_errmsg(st->db));
+            err =
+                hd_error_set(HD_EIO, "cannot read database '%s': %s", path, sqlite3_errmsg(st->db));
         goto cleanup;
     }
     if (version > HD_SCHEMA_VERSION) {
@@ -144,8 +144,8 @@ sqlite3_stmt *hd_store__stmt(hd_store *st, const char *sql)
             return st->cache[k].stmt;
         }
         if (st->cache[k].sql == NULL) {
-            rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                    &st->cache[k].stmt, NULL);
+            rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[k].stmt,
+                                    NULL);
             if (rc != SQLITE_OK) {
                 hd_store__error(st, rc, "prepare");
                 return NULL;

@@ -209,8 +209,7 @@ int hd_survey_comment(hd_desk *desk, const char *number, const char *comment)
     if ((err = hd_survey_latest(desk, number, &sv)) != 0)
         return err;
     if (sv->answered_at == 0 || sv->is_default) {
-        err = hd_error_set(HD_ESTATE, "the survey for %s has no answer to comment on",
-                           sv->number);
+        err = hd_error_set(HD_ESTATE, "the survey for %s has no answer to comment on", sv->number);
         hd_survey_free(sv);
         return err;
     }
@@ -233,7 +232,7 @@ int hd_survey_apply_defaults(hd_desk *desk, int64_t now, int *applied)
     int rating = hd_desk_config(desk)->survey_default_rating;
     sqlite3_stmt *s;
     int64_t *ids = NULL;
-    char (*numbers)[16] = NULL;
+    char(*numbers)[16] = NULL;
     size_t n = 0, cap = 0, i;
     int err = 0, rc;
 

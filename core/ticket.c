@@ -88,8 +88,7 @@ static int contains_word(const char *text, const char *word)
 }
 
 const hd_group *hd_route_pick(const hd_config *cfg, hd_ticket_type type, const char *category,
-                              const char *department, const char *title,
-                              const char *description)
+                              const char *department, const char *title, const char *description)
 {
     size_t i, k;
 
@@ -127,12 +126,12 @@ void hd_sla_due(const hd_config *cfg, int priority, int64_t created, int64_t pau
 /* ---- rows ------------------------------------------------------------ */
 
 #define TICKET_SELECT                                                                              \
-    "SELECT t.id, t.number, t.type, t.category, t.title, t.description, t.details, t.impact,"     \
-    " t.urgency, t.priority, t.status, t.pending_reason, t.requester_id,"                         \
-    " coalesce(r.username, r.email), r.display_name, t.assignment_group, t.assignee_id,"          \
-    " coalesce(a.username, a.email), t.channel, t.handover, t.created_at, t.updated_at,"          \
-    " t.responded_at, t.resolved_at, t.closed_at, t.resolution, t.reopen_count,"                  \
-    " t.response_due, t.resolution_due, t.sla_paused_at, t.sla_paused_secs"                       \
+    "SELECT t.id, t.number, t.type, t.category, t.title, t.description, t.details, t.impact,"      \
+    " t.urgency, t.priority, t.status, t.pending_reason, t.requester_id,"                          \
+    " coalesce(r.username, r.email), r.display_name, t.assignment_group, t.assignee_id,"           \
+    " coalesce(a.username, a.email), t.channel, t.handover, t.created_at, t.updated_at,"           \
+    " t.responded_at, t.resolved_at, t.closed_at, t.resolution, t.reopen_count,"                   \
+    " t.response_due, t.resolution_due, t.sla_paused_at, t.sla_paused_secs"                        \
     " FROM tickets t JOIN employees r ON r.id = t.requester_id"                                    \
     " LEFT JOIN employees a ON a.id = t.assignee_id "
 
@@ -291,8 +290,7 @@ typedef struct change_set {
     int n;
 } change_set;
 
-static void record(change_set *cs, const char *field, const char *old_value,
-                   const char *new_value)
+static void record(change_set *cs, const char *field, const char *old_value, const char *new_value)
 {
     if (cs->n == MAX_CHANGES)
         return; /* every operation records far fewer */
@@ -440,8 +438,7 @@ static void sla_resume(const hd_config *cfg, hd_ticket *t, change_set *cs, int64
         return;
     t->sla_paused_secs += hd_calendar_between(cal, t->sla_paused_at, now);
     t->sla_paused_at = 0;
-    hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &response_due,
-               &resolution_due);
+    hd_sla_due(cfg, t->priority, t->created_at, t->sla_paused_secs, &response_due, &resolution_due);
     /* A target already met or missed keeps its due time; only running ones move. */
     if (t->responded_at == 0) {
         record_time(cs, "response_due", t->response_due, response_due);
@@ -514,8 +511,7 @@ static int next_number(hd_store *st, hd_ticket_type type, char out[16])
     sqlite3_bind_text(s, 1, hd_type_prefix(type), -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        snprintf(out, 16, "%s-%06lld", hd_type_prefix(type),
-                 (long long)sqlite3_column_int64(s, 0));
+        snprintf(out, 16, "%s-%06lld", hd_type_prefix(type), (long long)sqlite3_column_int64(s, 0));
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : hd_store__error(st, rc, "number ticket");
 }
@@ -593,8 +589,7 @@ int hd_ticket_create(hd_desk *desk, const hd_ticket_spec *spec, const char *acto
         (unsigned)spec->urgency >= HD_URGENCY_COUNT)
         return hd_error_set(HD_EINVAL, "ticket type, impact or urgency out of range");
     if (spec->description && strlen(spec->description) > MAX_TEXT)
-        return hd_error_set(HD_ETOOBIG, "a ticket description is limited to %d bytes",
-                            MAX_TEXT);
+        return hd_error_set(HD_ETOOBIG, "a ticket description is limited to %d bytes", MAX_TEXT);
     if ((err = check_details(spec->details)) != 0)
         return err;
     if ((err = hd_store_begin(st)) != 0)
@@ -832,8 +827,8 @@ static int apply(hd_desk *desk, hd_ticket *t, const op *o, const char *actor, ch
 
     case OP_PRIORITY:
         if (!hd_status_is_open(t->status))
-            return hd_error_set(HD_ESTATE, "%s is %s; its priority can no longer change",
-                                t->number, hd_status_name(t->status));
+            return hd_error_set(HD_ESTATE, "%s is %s; its priority can no longer change", t->number,
+                                hd_status_name(t->status));
         if (t->impact != o->impact)
             record(cs, "impact", hd_impact_name(t->impact), hd_impact_name(o->impact));
         if (t->urgency != o->urgency)
@@ -978,8 +973,8 @@ int hd_ticket_cancel(hd_desk *desk, const char *number, const char *reason, cons
     return run_op(desk, number, &o, actor, now, out);
 }
 
-int hd_ticket_set_priority(hd_desk *desk, const char *number, hd_impact impact,
-                           hd_urgency urgency, const char *actor, int64_t now, hd_ticket **out)
+int hd_ticket_set_priority(hd_desk *desk, const char *number, hd_impact impact, hd_urgency urgency,
+                           const char *actor, int64_t now, hd_ticket **out)
 {
     op o = {.kind = OP_PRIORITY, .impact = impact, .urgency = urgency};
 
@@ -1008,8 +1003,8 @@ int hd_ticket_add_note(hd_desk *desk, const char *number, const char *kind, cons
                            hd_status_name(t->status));
         goto cleanup;
     }
-    if ((err = write_note(st, t->id, strcmp(kind, "nudge") == 0 ? "nudge" : "comment", author,
-                          body, now)) != 0)
+    if ((err = write_note(st, t->id, strcmp(kind, "nudge") == 0 ? "nudge" : "comment", author, body,
+                          now)) != 0)
         goto cleanup;
     err = hd_store_commit(st);
 
@@ -1086,11 +1081,11 @@ static int collect_alerts(hd_store *st, sqlite3_stmt *s, hd_sla_alert **out, siz
 
 /* Running targets with a due time in [?1, ?2]. */
 #define SLA_WINDOW_SQL                                                                             \
-    "SELECT id, number, 0, response_due AS due, assignment_group, priority FROM tickets"          \
+    "SELECT id, number, 0, response_due AS due, assignment_group, priority FROM tickets"           \
     " WHERE responded_at IS NULL AND response_due BETWEEN ?1 AND ?2"                               \
     " AND sla_paused_at IS NULL AND status NOT IN ('resolved', 'closed', 'cancelled')"             \
     " UNION ALL"                                                                                   \
-    " SELECT id, number, 1, resolution_due AS due, assignment_group, priority FROM tickets"       \
+    " SELECT id, number, 1, resolution_due AS due, assignment_group, priority FROM tickets"        \
     " WHERE resolved_at IS NULL AND resolution_due BETWEEN ?1 AND ?2"                              \
     " AND sla_paused_at IS NULL AND status NOT IN ('resolved', 'closed', 'cancelled')"             \
     " ORDER BY due, id"

@@ -47,8 +47,8 @@ int hd_time_parse(const char *text, int64_t *out)
         if (*rest != '\0')
             goto bad;
     }
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > hd_civil__days_in_month(y, mo) ||
-        h > 23 || mi > 59 || s > 59)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > hd_civil__days_in_month(y, mo) || h > 23 ||
+        mi > 59 || s > 59)
         goto bad;
     *out = hd_civil__days_from(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     return 0;

@@ -92,7 +92,8 @@ static int64_t rule_day(const rule_date *rd, int64_t year)
 
     switch (rd->kind) {
     case DATE_JULIAN: /* 1..365, February 29 never counted */
-        return hd_civil__days_from(year, 1, 1) + rd->day - 1 + (rd->day >= 60 && hd_civil__is_leap(year));
+        return hd_civil__days_from(year, 1, 1) + rd->day - 1 +
+               (rd->day >= 60 && hd_civil__is_leap(year));
     case DATE_ZERO_BASED:
         return hd_civil__days_from(year, 1, 1) + rd->day;
     default:

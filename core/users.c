@@ -29,7 +29,7 @@ void hd_employee_free(hd_employee *e)
 }
 
 #define EMPLOYEE_COLUMNS                                                                           \
-    "id, username, display_name, email, department, location, phone, vip, service_level, lang,"   \
+    "id, username, display_name, email, department, location, phone, vip, service_level, lang,"    \
     " is_agent"
 
 static hd_employee *employee_from_row(sqlite3_stmt *s)
@@ -146,8 +146,7 @@ static int validate(const hd_employee *e)
     return 0;
 }
 
-static int upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int *created,
-                  int64_t now)
+static int upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int *created, int64_t now)
 {
     hd_store *st = hd_desk_store(desk);
     int64_t by_email = 0, by_name = 0, id;
@@ -156,9 +155,8 @@ static int upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int *cre
 
     if ((err = validate(e)) != 0)
         return err;
-    if (!is_blank(e->email) &&
-        (err = lookup_id(st, "SELECT id FROM employees WHERE email = ?1", e->email,
-                         &by_email)) != 0)
+    if (!is_blank(e->email) && (err = lookup_id(st, "SELECT id FROM employees WHERE email = ?1",
+                                                e->email, &by_email)) != 0)
         return err;
     if (!is_blank(e->username) &&
         (err = lookup_id(st, "SELECT id FROM employees WHERE username = ?1", e->username,
@@ -193,9 +191,9 @@ static int upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int *cre
     bind_opt(s, 6, e->location);
     bind_opt(s, 7, e->phone);
     sqlite3_bind_int(s, 8, e->vip);
-    sqlite3_bind_text(s, 9, is_blank(e->service_level) ? (e->vip ? "gold" : "standard")
-                                                       : e->service_level,
-                      -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(
+        s, 9, is_blank(e->service_level) ? (e->vip ? "gold" : "standard") : e->service_level, -1,
+        SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 10, is_blank(e->lang) ? "en" : e->lang, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 11, e->is_agent ? 1 : 0);
     sqlite3_bind_int64(s, 12, now);
@@ -376,9 +374,8 @@ static int import_record(hd_desk *desk, const char *name, int line, char *const 
         return hd_error_set(HD_EPARSE, "%s:%d: vip must be 0/1, yes/no or true/false, not '%s'",
                             name, line, v[F_VIP]);
     if (v[F_AGENT] && parse_flag(v[F_AGENT], &e.is_agent) != 0)
-        return hd_error_set(HD_EPARSE,
-                            "%s:%d: agent must be 0/1, yes/no or true/false, not '%s'", name,
-                            line, v[F_AGENT]);
+        return hd_error_set(HD_EPARSE, "%s:%d: agent must be 0/1, yes/no or true/false, not '%s'",
+                            name, line, v[F_AGENT]);
     if ((err = upsert(desk, &e, NULL, &created, now)) != 0)
         return hd_error_set(err == HD_EDB ? HD_EDB : HD_EPARSE, "%s:%d: %s", name, line,
                             hd_error_last());
@@ -532,8 +529,8 @@ static int import_csv(hd_desk *desk, const char *name, const char *text, size_t 
             continue;
         }
         if (n != ncols) {
-            err = hd_error_set(HD_EPARSE, "%s:%d: %zu fields where the header has %zu", name,
-                               line, n, ncols);
+            err = hd_error_set(HD_EPARSE, "%s:%d: %zu fields where the header has %zu", name, line,
+                               n, ncols);
             goto cleanup;
         }
         memset(v, 0, sizeof(v));
@@ -567,8 +564,7 @@ static int import_json(hd_desk *desk, const char *name, const char *text, size_t
         return hd_error_set(HD_EPARSE, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
     arr = json_is_object(root) ? json_object_get(root, "users") : root;
     if (!json_is_array(arr)) {
-        err = hd_error_set(HD_EPARSE, "%s: expected an array of users or {\"users\": [...]}",
-                           name);
+        err = hd_error_set(HD_EPARSE, "%s: expected an array of users or {\"users\": [...]}", name);
         goto cleanup;
     }
     json_array_foreach(arr, i, obj)
@@ -586,19 +582,16 @@ static int import_json(hd_desk *desk, const char *name, const char *text, size_t
         {
             k = field_lookup(key);
             if (k < 0) {
-                err = hd_error_set(HD_EPARSE, "%s: users[%zu]: unknown field '%s'", name, i,
-                                   key);
+                err = hd_error_set(HD_EPARSE, "%s: users[%zu]: unknown field '%s'", name, i, key);
                 break;
             }
             if (json_is_string(val))
                 owned[k] = hd_strdup(json_string_value(val));
             else if (json_is_boolean(val) || json_is_integer(val))
-                owned[k] = hd_sprintf("%d", json_is_true(val) ||
-                                                (json_is_integer(val) &&
-                                                 json_integer_value(val) != 0));
+                owned[k] = hd_sprintf("%d", json_is_true(val) || (json_is_integer(val) &&
+                                                                  json_integer_value(val) != 0));
             else if (!json_is_null(val)) {
-                err = hd_error_set(HD_EPARSE, "%s: users[%zu].%s must be a string", name, i,
-                                   key);
+                err = hd_error_set(HD_EPARSE, "%s: users[%zu].%s must be a string", name, i, key);
                 break;
             }
             v[k] = owned[k];
@@ -647,8 +640,7 @@ int hd_users_import(hd_desk *desk, const char *name, const char *text, size_t le
     return err;
 }
 
-int hd_users_import_file(hd_desk *desk, const char *path, hd_users_import_stats *stats,
-                         int64_t now)
+int hd_users_import_file(hd_desk *desk, const char *path, hd_users_import_stats *stats, int64_t now)
 {
     char *text;
     size_t len;

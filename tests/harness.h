@@ -41,8 +41,7 @@ static int harness_current_failed;
     do {                                                                                           \
         const char *a_ = (a), *b_ = (b);                                                           \
         if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                                       \
-            FAIL_AT("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)",                      \
-                    b_ ? b_ : "(null)");                                                           \
+            FAIL_AT("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
     } while (0)
 
 /* ASSERT_OK - a call returning 0 or an HD_E* code; prints hd_error_last(). */

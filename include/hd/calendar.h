@@ -58,12 +58,12 @@ int64_t hd_tz_to_utc(const hd_tz *tz, int64_t local);
 
 typedef struct hd_calendar {
     char *name;
-    int always_open;     /* 24x7: every second counts */
-    hd_tz *tz;           /* owned; NULL when always_open */
-    unsigned weekdays;   /* bit 0 = Sunday … bit 6 = Saturday */
-    int open_min;        /* minutes after local midnight, inclusive */
-    int close_min;       /* minutes after local midnight, exclusive; > open_min */
-    int32_t *holidays;   /* sorted days as YYYYMMDD, owned */
+    int always_open;   /* 24x7: every second counts */
+    hd_tz *tz;         /* owned; NULL when always_open */
+    unsigned weekdays; /* bit 0 = Sunday … bit 6 = Saturday */
+    int open_min;      /* minutes after local midnight, inclusive */
+    int close_min;     /* minutes after local midnight, exclusive; > open_min */
+    int32_t *holidays; /* sorted days as YYYYMMDD, owned */
     size_t n_holidays;
 } hd_calendar;
 

@@ -19,23 +19,23 @@
 
 typedef struct hd_group {
     char *name;
-    int tier;                 /* 1, 2 or 3 */
-    char *escalation;         /* next group's name, or NULL at the top */
-    char **agents;            /* usernames of the group's agents */
+    int tier;         /* 1, 2 or 3 */
+    char *escalation; /* next group's name, or NULL at the top */
+    char **agents;    /* usernames of the group's agents */
     size_t n_agents;
 } hd_group;
 
 typedef struct hd_route {
-    int type;                 /* hd_ticket_type, or -1 for any */
-    char *category;           /* NULL for any */
-    char *department;         /* NULL for any; compared case-insensitively */
-    char **keywords;          /* any one must occur in title or description */
+    int type;         /* hd_ticket_type, or -1 for any */
+    char *category;   /* NULL for any */
+    char *department; /* NULL for any; compared case-insensitively */
+    char **keywords;  /* any one must occur in title or description */
     size_t n_keywords;
     const hd_group *group;
 } hd_route;
 
 typedef struct hd_sla_target {
-    int64_t response_secs;    /* business seconds on `calendar` */
+    int64_t response_secs; /* business seconds on `calendar` */
     int64_t resolution_secs;
     const hd_calendar *calendar;
 } hd_sla_target;
@@ -53,7 +53,7 @@ typedef struct hd_config {
     int priority[HD_IMPACT_COUNT][HD_URGENCY_COUNT]; /* 1..4 */
     hd_calendar *calendars;
     size_t n_calendars;
-    hd_sla_target sla[HD_PRIORITY_COUNT];           /* [0] is P1 */
+    hd_sla_target sla[HD_PRIORITY_COUNT]; /* [0] is P1 */
     hd_group *groups;
     size_t n_groups;
     hd_route *routes;

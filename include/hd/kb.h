@@ -12,7 +12,7 @@
 
 typedef struct hd_kb_article {
     int64_t id;
-    char *slug;     /* front-matter id, e.g. "kb-vpn-connect" */
+    char *slug; /* front-matter id, e.g. "kb-vpn-connect" */
     char *title;
     char *body;     /* Markdown */
     char *lang;     /* "en", "zh", … */

@@ -25,29 +25,29 @@ typedef struct hd_ticket {
     int64_t id;
     char number[16]; /* "INC-000123" */
     hd_ticket_type type;
-    char *category;    /* may be NULL */
+    char *category; /* may be NULL */
     char *title;
     char *description;
-    char *details;     /* JSON object text, "{}" when none */
+    char *details; /* JSON object text, "{}" when none */
     hd_impact impact;
     hd_urgency urgency;
-    int priority;      /* 1..4 */
+    int priority; /* 1..4 */
     hd_status status;
     char *pending_reason; /* "user" or "vendor" while pending, else NULL */
     int64_t requester_id;
-    char *requester;      /* requester's username (or email), for display */
+    char *requester; /* requester's username (or email), for display */
     char *requester_name;
     char *assignment_group;
-    int64_t assignee_id;  /* 0 when none */
-    char *assignee;       /* username, or NULL */
-    char *channel;        /* where it came from: "slack", "web", "cli", … */
-    int handover;         /* the user asked for a human */
+    int64_t assignee_id; /* 0 when none */
+    char *assignee;      /* username, or NULL */
+    char *channel;       /* where it came from: "slack", "web", "cli", … */
+    int handover;        /* the user asked for a human */
     int64_t created_at, updated_at;
     int64_t responded_at, resolved_at, closed_at; /* 0 when not yet */
     char *resolution;
     int reopen_count;
     int64_t response_due, resolution_due;
-    int64_t sla_paused_at;  /* 0 while the clock runs */
+    int64_t sla_paused_at;   /* 0 while the clock runs */
     int64_t sla_paused_secs; /* business seconds paused so far */
 } hd_ticket;
 
@@ -62,7 +62,7 @@ typedef struct hd_ticket_spec {
     hd_impact impact;
     hd_urgency urgency;
     int64_t requester_id;
-    const char *channel;     /* may be NULL */
+    const char *channel; /* may be NULL */
     int handover;
 } hd_ticket_spec;
 
@@ -141,8 +141,8 @@ int hd_ticket_cancel(hd_desk *desk, const char *number, const char *reason, cons
  * hd_ticket_set_priority - new impact and urgency; the priority and the
  * SLA due times are recomputed from creation under the new target.
  */
-int hd_ticket_set_priority(hd_desk *desk, const char *number, hd_impact impact,
-                           hd_urgency urgency, const char *actor, int64_t now, hd_ticket **out);
+int hd_ticket_set_priority(hd_desk *desk, const char *number, hd_impact impact, hd_urgency urgency,
+                           const char *actor, int64_t now, hd_ticket **out);
 
 /*
  * hd_ticket_add_note - append a note of `kind` ("comment" or "nudge") by
@@ -190,8 +190,7 @@ int hd_priority_compute(const hd_config *cfg, hd_impact impact, hd_urgency urgen
  * or description) all match; the default group if none does. Borrowed.
  */
 const hd_group *hd_route_pick(const hd_config *cfg, hd_ticket_type type, const char *category,
-                              const char *department, const char *title,
-                              const char *description);
+                              const char *department, const char *title, const char *description);
 
 /*
  * hd_sla_due - due times for a ticket of `priority` created at `created`

@@ -11,9 +11,9 @@
 
 typedef struct hd_employee {
     int64_t id;
-    char *username;      /* short handle, may be NULL */
+    char *username; /* short handle, may be NULL */
     char *display_name;
-    char *email;         /* may be NULL */
+    char *email; /* may be NULL */
     char *department;
     char *location;
     char *phone;

@@ -20,8 +20,8 @@ static void test_contact__open_and_finish(void)
     ASSERT_OK(hd_contact_finish(desk, a, HD_CONTACT_KB_RESOLVED, 0, 150));
     ASSERT_INT_EQ(hd_contact_finish(desk, 9999, HD_CONTACT_TICKET, 0, 150), HD_ENOTFOUND);
     ASSERT_INT_EQ(hd_contact_finish(desk, b, (hd_contact_outcome)42, 0, 150), HD_EINVAL);
-    ASSERT(sqlite3_prepare_v2(db, "SELECT outcome, ended_at, channel FROM contacts ORDER BY id",
-                              -1, &s, NULL) == SQLITE_OK);
+    ASSERT(sqlite3_prepare_v2(db, "SELECT outcome, ended_at, channel FROM contacts ORDER BY id", -1,
+                              &s, NULL) == SQLITE_OK);
     ASSERT(sqlite3_step(s) == SQLITE_ROW);
     ASSERT_STR_EQ((const char *)sqlite3_column_text(s, 0), "kb_resolved");
     ASSERT_INT_EQ(sqlite3_column_int64(s, 1), 150);

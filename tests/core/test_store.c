@@ -39,15 +39,13 @@ static void test_store__fresh_file_is_current_wal_with_foreign_keys(void)
     ASSERT_OK(hd_store_user_version(st, &version));
     ASSERT_INT_EQ(version, HD_SCHEMA_VERSION);
     ASSERT_INT_EQ(pragma_int(hd_store_db(st), "PRAGMA foreign_keys"), 1);
-    ASSERT(sqlite3_prepare_v2(hd_store_db(st), "PRAGMA journal_mode", -1, &s, NULL) ==
-           SQLITE_OK);
+    ASSERT(sqlite3_prepare_v2(hd_store_db(st), "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK);
     ASSERT(sqlite3_step(s) == SQLITE_ROW);
     ASSERT_STR_EQ((const char *)sqlite3_column_text(s, 0), "wal");
     sqlite3_finalize(s);
     /* A foreign key violation is refused. */
-    ASSERT(sqlite3_exec(hd_store_db(st),
-                        "INSERT INTO identities VALUES ('slack', 'U1', 424242)", NULL, NULL,
-                        NULL) != SQLITE_OK);
+    ASSERT(sqlite3_exec(hd_store_db(st), "INSERT INTO identities VALUES ('slack', 'U1', 424242)",
+                        NULL, NULL, NULL) != SQLITE_OK);
     hd_store_close(st);
     hd_free(path);
 }
@@ -67,17 +65,15 @@ static void test_store__migrates_an_older_schema_keeping_data(void)
                         "INSERT INTO employees (username, display_name, created_at, updated_at)"
                         " VALUES ('alice', 'Alice', 1, 1)",
                         NULL, NULL, NULL) == SQLITE_OK);
-    ASSERT_INT_EQ(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'surveys'"),
-                  0);
+    ASSERT_INT_EQ(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'surveys'"), 0);
     sqlite3_close(db);
 
     ASSERT_OK(hd_store_open(&st, path, 100));
     ASSERT_OK(hd_store_user_version(st, &version));
     ASSERT_INT_EQ(version, HD_SCHEMA_VERSION);
     ASSERT_INT_EQ(pragma_int(hd_store_db(st), "SELECT count(*) FROM employees"), 1);
-    ASSERT_INT_EQ(pragma_int(hd_store_db(st),
-                             "SELECT count(*) FROM sqlite_master WHERE name IN"
-                             " ('surveys', 'contacts', 'kb_articles', 'kb_fts')"),
+    ASSERT_INT_EQ(pragma_int(hd_store_db(st), "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                              " ('surveys', 'contacts', 'kb_articles', 'kb_fts')"),
                   4);
     hd_store_close(st);
 

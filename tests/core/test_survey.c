@@ -14,8 +14,11 @@ static hd_desk *desk_with_resolved(char number[16], int64_t at)
 {
     hd_desk *desk = test_desk(cfg);
     int64_t alice = test_employee(desk, "alice", 0, 0);
-    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT, .category = "printer", .title = "Jam",
-                           .impact = HD_IMPACT_INDIVIDUAL, .urgency = HD_URGENCY_MEDIUM,
+    hd_ticket_spec spec = {.type = HD_TYPE_INCIDENT,
+                           .category = "printer",
+                           .title = "Jam",
+                           .impact = HD_IMPACT_INDIVIDUAL,
+                           .urgency = HD_URGENCY_MEDIUM,
                            .requester_id = alice};
     hd_ticket *t;
 
@@ -66,8 +69,7 @@ static void test_survey__not_fixed_reopens_and_next_resolution_surveys_again(voi
     hd_ticket *t;
 
     ASSERT(desk != NULL);
-    ASSERT_OK(hd_survey_answer(desk, number, HD_SURVEY_NOT_FIXED, "still jams", "alice", 2000,
-                               &t));
+    ASSERT_OK(hd_survey_answer(desk, number, HD_SURVEY_NOT_FIXED, "still jams", "alice", 2000, &t));
     ASSERT_INT_EQ(t->status, HD_STATUS_REOPENED);
     ASSERT_INT_EQ(t->reopen_count, 1);
     ASSERT_INT_EQ(t->resolved_at, 0);

@@ -49,9 +49,8 @@ static void test_ticket__priority_matrix_is_configurable(void)
     hd_config_free(c);
 }
 
-static hd_ticket *make(hd_desk *desk, hd_ticket_type type, const char *category,
-                       const char *title, hd_impact impact, hd_urgency urgency, int64_t req,
-                       int64_t now)
+static hd_ticket *make(hd_desk *desk, hd_ticket_type type, const char *category, const char *title,
+                       hd_impact impact, hd_urgency urgency, int64_t req, int64_t now)
 {
     hd_ticket_spec spec = {0};
     hd_ticket *t = NULL;
@@ -260,24 +259,31 @@ enum { OP_ASSIGN, OP_TAKE, OP_PEND, OP_RESUME, OP_RESOLVE, OP_CLOSE, OP_REOPEN, 
 static int run(hd_desk *desk, const char *number, int op, int64_t now)
 {
     switch (op) {
-    case OP_ASSIGN: return hd_ticket_assign(desk, number, "network", NULL, "admin", now, NULL);
-    case OP_TAKE: return hd_ticket_take(desk, number, "dave", now, NULL);
-    case OP_PEND: return hd_ticket_pend(desk, number, "user", "dave", now, NULL);
-    case OP_RESUME: return hd_ticket_resume(desk, number, "dave", now, NULL);
-    case OP_RESOLVE: return hd_ticket_resolve(desk, number, "done", "dave", now, NULL);
-    case OP_CLOSE: return hd_ticket_close(desk, number, "admin", now, NULL);
-    case OP_REOPEN: return hd_ticket_reopen(desk, number, "again", "alice", now, NULL);
-    case OP_CANCEL: return hd_ticket_cancel(desk, number, "dup", "alice", now, NULL);
+    case OP_ASSIGN:
+        return hd_ticket_assign(desk, number, "network", NULL, "admin", now, NULL);
+    case OP_TAKE:
+        return hd_ticket_take(desk, number, "dave", now, NULL);
+    case OP_PEND:
+        return hd_ticket_pend(desk, number, "user", "dave", now, NULL);
+    case OP_RESUME:
+        return hd_ticket_resume(desk, number, "dave", now, NULL);
+    case OP_RESOLVE:
+        return hd_ticket_resolve(desk, number, "done", "dave", now, NULL);
+    case OP_CLOSE:
+        return hd_ticket_close(desk, number, "admin", now, NULL);
+    case OP_REOPEN:
+        return hd_ticket_reopen(desk, number, "again", "alice", now, NULL);
+    case OP_CANCEL:
+        return hd_ticket_cancel(desk, number, "dup", "alice", now, NULL);
     }
     return -1;
 }
 
 static void test_ticket__every_operation_from_every_state(void)
 {
-    static const hd_status states[] = {HD_STATUS_ASSIGNED, HD_STATUS_IN_PROGRESS,
-                                       HD_STATUS_PENDING,  HD_STATUS_RESOLVED,
-                                       HD_STATUS_CLOSED,   HD_STATUS_CANCELLED,
-                                       HD_STATUS_REOPENED};
+    static const hd_status states[] = {
+        HD_STATUS_ASSIGNED, HD_STATUS_IN_PROGRESS, HD_STATUS_PENDING, HD_STATUS_RESOLVED,
+        HD_STATUS_CLOSED,   HD_STATUS_CANCELLED,   HD_STATUS_REOPENED};
     /* 1 = allowed. Assign from assigned and take from in_progress change owners only. */
     static const int allowed[7][N_OPS] = {
         /* assign take pend resume resolve close reopen cancel */
@@ -310,8 +316,8 @@ static void test_ticket__every_operation_from_every_state(void)
                         hd_error_last());
             if (!allowed[s][op]) {
                 if (rc != HD_ESTATE)
-                    FAIL_AT("op %d from %s gave %d, want HD_ESTATE", op,
-                            hd_status_name(states[s]), rc);
+                    FAIL_AT("op %d from %s gave %d, want HD_ESTATE", op, hd_status_name(states[s]),
+                            rc);
                 /* The message names the current state. */
                 ASSERT(strstr(hd_error_last(), hd_status_name(states[s])) != NULL);
             }
@@ -325,8 +331,8 @@ static void test_ticket__take_requires_an_agent(void)
 {
     hd_desk *desk = test_desk(cfg);
     int64_t alice = test_employee(desk, "alice", 0, 0);
-    hd_ticket *t = make(desk, HD_TYPE_INCIDENT, NULL, "x", HD_IMPACT_TEAM, HD_URGENCY_LOW, alice,
-                        100);
+    hd_ticket *t =
+        make(desk, HD_TYPE_INCIDENT, NULL, "x", HD_IMPACT_TEAM, HD_URGENCY_LOW, alice, 100);
     hd_ticket *after = NULL;
 
     ASSERT(t != NULL);
@@ -378,8 +384,8 @@ static void test_ticket__audit_log_records_and_is_append_only(void)
     test_employee(desk, "carol", 0, 1);
     ASSERT(t != NULL);
     ASSERT_OK(hd_ticket_take(desk, t->number, "carol", 200, NULL));
-    ASSERT_OK(hd_ticket_set_priority(desk, t->number, HD_IMPACT_TEAM, HD_URGENCY_HIGH, "carol",
-                                     300, NULL));
+    ASSERT_OK(hd_ticket_set_priority(desk, t->number, HD_IMPACT_TEAM, HD_URGENCY_HIGH, "carol", 300,
+                                     NULL));
     ASSERT_OK(hd_ticket_audit(desk, t->id, &log, &n));
     ASSERT_INT_EQ(n, 9);
     ASSERT_STR_EQ(log[0].field, "status");
@@ -416,8 +422,8 @@ static void test_ticket__sla_24x7_and_business_hours(void)
     int64_t alice = test_employee(desk, "alice", 0, 0);
     /* P1 (24x7: 15 min / 4 h) on a Saturday morning. */
     int64_t sat = test_utc(2026, 11, 21, 10, 0);
-    hd_ticket *p1 = make(desk, HD_TYPE_INCIDENT, "network", "Site down",
-                         HD_IMPACT_ORGANISATION, HD_URGENCY_CRITICAL, alice, sat);
+    hd_ticket *p1 = make(desk, HD_TYPE_INCIDENT, "network", "Site down", HD_IMPACT_ORGANISATION,
+                         HD_URGENCY_CRITICAL, alice, sat);
     /* P3 (office Mon-Fri 09-18 UTC: 4 h / 3 d = 27 h) on Friday 17:00. */
     hd_ticket *p3 = make(desk, HD_TYPE_INCIDENT, "printer", "Jam", HD_IMPACT_TEAM,
                          HD_URGENCY_MEDIUM, alice, test_utc(2026, 11, 20, 17, 0));
@@ -448,10 +454,10 @@ static void test_ticket__sla_pauses_while_pending_on_user(void)
     int64_t alice = test_employee(desk, "alice", 0, 0);
     int64_t mon9 = test_utc(2026, 11, 23, 9, 0);
     /* P2: office calendar, 1 h response, 8 h resolution → Mon 17:00. */
-    hd_ticket *t = make(desk, HD_TYPE_INCIDENT, "printer", "Jam", HD_IMPACT_TEAM,
-                        HD_URGENCY_HIGH, alice, mon9);
-    hd_ticket *v = make(desk, HD_TYPE_INCIDENT, "printer", "Jam 2", HD_IMPACT_TEAM,
-                        HD_URGENCY_HIGH, alice, mon9);
+    hd_ticket *t = make(desk, HD_TYPE_INCIDENT, "printer", "Jam", HD_IMPACT_TEAM, HD_URGENCY_HIGH,
+                        alice, mon9);
+    hd_ticket *v = make(desk, HD_TYPE_INCIDENT, "printer", "Jam 2", HD_IMPACT_TEAM, HD_URGENCY_HIGH,
+                        alice, mon9);
     hd_ticket *u = NULL;
 
     test_employee(desk, "carol", 0, 1);
@@ -462,8 +468,7 @@ static void test_ticket__sla_pauses_while_pending_on_user(void)
     ASSERT_INT_EQ(u->responded_at, test_utc(2026, 11, 23, 9, 30));
     ASSERT(!hd_ticket_response_breached(u, test_utc(2026, 11, 23, 11, 0)));
     hd_ticket_free(u);
-    ASSERT_OK(hd_ticket_pend(desk, t->number, "user", "carol", test_utc(2026, 11, 23, 10, 0),
-                             &u));
+    ASSERT_OK(hd_ticket_pend(desk, t->number, "user", "carol", test_utc(2026, 11, 23, 10, 0), &u));
     ASSERT_INT_EQ(u->sla_paused_at, test_utc(2026, 11, 23, 10, 0));
     /* Paused: not breached even long after the original due time. */
     ASSERT(!hd_ticket_resolution_breached(u, test_utc(2026, 11, 24, 9, 0)));
@@ -479,8 +484,8 @@ static void test_ticket__sla_pauses_while_pending_on_user(void)
 
     /* Pending on a vendor does not stop the clock. */
     ASSERT_OK(hd_ticket_take(desk, v->number, "carol", test_utc(2026, 11, 23, 9, 30), NULL));
-    ASSERT_OK(hd_ticket_pend(desk, v->number, "vendor", "carol", test_utc(2026, 11, 23, 10, 0),
-                             &u));
+    ASSERT_OK(
+        hd_ticket_pend(desk, v->number, "vendor", "carol", test_utc(2026, 11, 23, 10, 0), &u));
     ASSERT_INT_EQ(u->sla_paused_at, 0);
     ASSERT(hd_ticket_resolution_breached(u, test_utc(2026, 11, 23, 17, 1)));
     hd_ticket_free(u);
@@ -537,8 +542,8 @@ static void test_ticket__sla_recomputed_on_priority_change(void)
     ASSERT_INT_EQ(t->priority, 4);
     /* P4: 1 d (9 h) response → Tue 10:00. */
     ASSERT_INT_EQ(t->response_due, test_utc(2026, 11, 24, 10, 0));
-    ASSERT_OK(hd_ticket_set_priority(desk, t->number, HD_IMPACT_ORGANISATION,
-                                     HD_URGENCY_CRITICAL, "bob", mon10 + 600, &u));
+    ASSERT_OK(hd_ticket_set_priority(desk, t->number, HD_IMPACT_ORGANISATION, HD_URGENCY_CRITICAL,
+                                     "bob", mon10 + 600, &u));
     ASSERT_INT_EQ(u->priority, 1);
     ASSERT_INT_EQ(u->response_due, mon10 + 15 * 60);
     ASSERT_INT_EQ(u->resolution_due, mon10 + 4 * 3600);
@@ -605,10 +610,10 @@ static void test_ticket__notes_and_list_filters(void)
     hd_desk *desk = test_desk(cfg);
     int64_t alice = test_employee(desk, "alice", 0, 0);
     int64_t bob = test_employee(desk, "tom", 0, 0);
-    hd_ticket *a = make(desk, HD_TYPE_INCIDENT, "vpn", "A", HD_IMPACT_TEAM, HD_URGENCY_LOW,
-                        alice, 10);
-    hd_ticket *b = make(desk, HD_TYPE_INCIDENT, "email", "B", HD_IMPACT_TEAM, HD_URGENCY_LOW,
-                        bob, 20);
+    hd_ticket *a =
+        make(desk, HD_TYPE_INCIDENT, "vpn", "A", HD_IMPACT_TEAM, HD_URGENCY_LOW, alice, 10);
+    hd_ticket *b =
+        make(desk, HD_TYPE_INCIDENT, "email", "B", HD_IMPACT_TEAM, HD_URGENCY_LOW, bob, 20);
     hd_ticket_filter f = {.status = -1, .requester_id = alice};
     hd_ticket **list;
     hd_note *notes;

@@ -41,7 +41,8 @@ static void test_users__sample_csv_imports(void)
 static void test_users__csv_quoting_and_fields(void)
 {
     hd_desk *desk = test_desk(cfg);
-    const char *csv = "\xEF\xBB\xBF" "email,display_name,location,vip,agent,lang\r\n"
+    const char *csv = "\xEF\xBB\xBF"
+                      "email,display_name,location,vip,agent,lang\r\n"
                       "li@example.com,\"Li, \"\"Lee\"\" Wei\",\"Building A, Floor 3\",yes,0,zh\r\n"
                       "\r\n"
                       "sam@example.com,Sam,\"multi\nline\",false,TRUE,en\r\n";
@@ -83,8 +84,8 @@ static void test_users__broken_files_import_nothing(void)
     int64_t n;
 
     for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
-        int rc = hd_users_import(desk, cases[i].name, cases[i].text, strlen(cases[i].text),
-                                 NULL, 1);
+        int rc =
+            hd_users_import(desk, cases[i].name, cases[i].text, strlen(cases[i].text), NULL, 1);
 
         if (rc == 0)
             FAIL_AT("%s imported", cases[i].name);
