@@ -32,6 +32,9 @@ static const struct setting {
     {"db", SETTING_STRING, offsetof(hd_config, db_path), "var/deskbot.db", 0, 0, "DESKBOT_DB"},
     {"log_level", SETTING_STRING, offsetof(hd_config, log_level), "info", 0, 0,
      "DESKBOT_LOG_LEVEL"},
+    /* Empty: the catalog built into the binary. */
+    {"intents_dir", SETTING_STRING, offsetof(hd_config, intents_dir), "", 0, 0,
+     "DESKBOT_INTENTS_DIR"},
     {"busy_timeout_ms", SETTING_INT, offsetof(hd_config, busy_timeout_ms), "5000", 0, 600000,
      "DESKBOT_BUSY_TIMEOUT_MS"},
     {"survey_default_days", SETTING_INT, offsetof(hd_config, survey_default_days), "5", 1, 90,
@@ -66,10 +69,10 @@ static int set_scalar(hd_config *cfg, const struct setting *s, const char *text,
     if (s->type == SETTING_STRING) {
         char **slot = (char **)((char *)cfg + s->offset);
 
-        if (text[0] == '\0')
+        if (text[0] == '\0' && s->def[0] != '\0')
             return bad(s->name, "must not be empty (from %s)", origin);
         hd_free(*slot);
-        *slot = hd_strdup(text);
+        *slot = text[0] ? hd_strdup(text) : NULL;
         return 0;
     }
     errno = 0;
@@ -566,6 +569,7 @@ void hd_config_free(hd_config *cfg)
         return;
     hd_free(cfg->db_path);
     hd_free(cfg->log_level);
+    hd_free(cfg->intents_dir);
     for (i = 0; i < cfg->n_calendars; i++)
         hd_calendar_free_fields(&cfg->calendars[i]);
     hd_free(cfg->calendars);
