@@ -177,6 +177,36 @@ static const char *const migrations[] = {
     "DROP INDEX tickets_created;"
     "DROP INDEX contacts_started;"
     "DROP INDEX surveys_answered;",
+
+    /*
+     * 5: conversations (the dialogue state of each user on each channel,
+     * saved at the end of every turn) and the actions behind chat buttons.
+     */
+    "CREATE TABLE conversations ("
+    "  channel TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  employee_id INTEGER REFERENCES employees(id),"
+    "  state TEXT NOT NULL CHECK (json_valid(state)),"
+    "  version INTEGER NOT NULL,"
+    "  busy INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, user_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX conversations_busy ON conversations(updated_at) WHERE busy = 1;"
+    "CREATE TABLE actions ("
+    "  token TEXT PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  user_id TEXT,"
+    "  group_name TEXT,"
+    "  version INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  arg TEXT,"
+    "  label TEXT,"
+    "  message_id TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  used_at INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX actions_created ON actions(created_at);",
 };
 
 static int read_version(sqlite3 *db, int *out)

@@ -269,6 +269,11 @@ int hd_users_identify(hd_desk *desk, const char *platform, const char *platform_
         (err = lookup_id(st, "SELECT id FROM employees WHERE email = ?1", profile->email, &id)) !=
             0)
         goto cleanup;
+    /* A platform that knows the directory's usernames (the console) links by them. */
+    if (id == 0 && profile && !is_blank(profile->username) &&
+        (err = lookup_id(st, "SELECT id FROM employees WHERE username = ?1", profile->username,
+                         &id)) != 0)
+        goto cleanup;
     if (id == 0) {
         if (profile)
             fresh = *profile;

@@ -50,8 +50,8 @@ int hd_users_upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int64_
 /*
  * hd_users_identify - the employee behind a chat identity. If the identity
  * is unknown, `profile` (what the platform says of the user; may be NULL or
- * partial) is matched by email to an existing employee, else a new
- * employee is created from it, and the identity is linked. Returns 0 and
+ * partial) is matched by email, then by username, to an existing employee,
+ * else a new employee is created from it, and the identity is linked. Returns 0 and
  * the employee id in *out.
  */
 int hd_users_identify(hd_desk *desk, const char *platform, const char *platform_user_id,
