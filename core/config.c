@@ -43,6 +43,12 @@ static const struct setting {
      "DESKBOT_SURVEY_DEFAULT_RATING"},
     {"vip_priority_raise", SETTING_INT, offsetof(hd_config, vip_priority_raise), "1", 0, 3,
      "DESKBOT_VIP_PRIORITY_RAISE"},
+    {"nlu_threshold", SETTING_INT, offsetof(hd_config, nlu_threshold), "55", 1, 99,
+     "DESKBOT_NLU_THRESHOLD"},
+    {"draft_idle_minutes", SETTING_INT, offsetof(hd_config, draft_idle_minutes), "30", 1, 10080,
+     "DESKBOT_DRAFT_IDLE_MINUTES"},
+    {"nudge_interval_minutes", SETTING_INT, offsetof(hd_config, nudge_interval_minutes), "60", 0,
+     10080, "DESKBOT_NUDGE_INTERVAL_MINUTES"},
 };
 
 static const char *const policy_keys[] = {"priority_matrix", "calendars",     "sla",

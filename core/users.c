@@ -301,6 +301,31 @@ cleanup:
     return err;
 }
 
+int hd_users_identity(hd_desk *desk, int64_t employee_id, const char *prefer, char **platform,
+                      char **user_id)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(st, "SELECT platform, platform_user_id FROM identities"
+                                         " WHERE employee_id = ?1"
+                                         " ORDER BY platform = ?2 DESC, platform LIMIT 1");
+    int rc;
+
+    *platform = *user_id = NULL;
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_int64(s, 1, employee_id);
+    sqlite3_bind_text(s, 2, prefer ? prefer : "", -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *platform = hd_store__column_dup(s, 0);
+        *user_id = hd_store__column_dup(s, 1);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return HD_ENOTFOUND;
+    return rc == SQLITE_ROW ? 0 : hd_store__error(st, rc, "find chat identity");
+}
+
 int hd_users_count(hd_desk *desk, int64_t *out)
 {
     hd_store *st = hd_desk_store(desk);

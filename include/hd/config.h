@@ -49,6 +49,9 @@ typedef struct hd_config {
     int survey_default_days;
     int survey_default_rating;
     int vip_priority_raise;
+    int nlu_threshold;          /* percent: below it the bot asks what was meant */
+    int draft_idle_minutes;     /* an unfinished draft expires after this */
+    int nudge_interval_minutes; /* at most one nudge per ticket per interval */
 
     /* Policy. */
     int priority[HD_IMPACT_COUNT][HD_URGENCY_COUNT]; /* 1..4 */

@@ -2,7 +2,7 @@
  * intent.h - the intent catalog and what the bot understands of a message.
  *
  * The catalog is data an administrator edits without recompiling: one JSON
- * file per intent (intents/catalog/*.json, embedded in the binary; a folder
+ * file per intent (the .json files of intents/catalog, embedded in the binary; a folder
  * of the same files may replace it). Loading validates every file and
  * refuses the whole catalog when one is broken, naming the file and field.
  *

@@ -57,6 +57,14 @@ int hd_users_upsert(hd_desk *desk, const hd_employee *e, int64_t *id_out, int64_
 int hd_users_identify(hd_desk *desk, const char *platform, const char *platform_user_id,
                       const hd_employee *profile, int64_t *out, int64_t now);
 
+/*
+ * hd_users_identity - a chat identity of employee `employee_id`, preferring
+ * platform `prefer` (may be NULL). Returns 0 with two strings the caller
+ * frees, or HD_ENOTFOUND when the employee has never chatted.
+ */
+int hd_users_identity(hd_desk *desk, int64_t employee_id, const char *prefer, char **platform,
+                      char **user_id);
+
 typedef struct hd_users_import_stats {
     int added, updated;
 } hd_users_import_stats;
