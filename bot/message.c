@@ -46,6 +46,12 @@ static void message_free_fields(hd_message *m)
     hd_free(m->buttons);
 }
 
+void hd_replies_truncate(hd_replies *r, size_t n)
+{
+    while (r->n > n)
+        message_free_fields(&r->items[--r->n]);
+}
+
 void hd_replies_clear(hd_replies *r)
 {
     size_t i;

@@ -48,7 +48,7 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_B_SUBMIT] = {"Submit", "提交"},
     [P_B_EDIT] = {"Edit", "修改"},
     [P_EDIT_WHICH] = {"What would you like to change?", "您想修改哪一项？"},
-    [P_CREATED] = {"I've opened **%s** (%s, priority P%d).", "已为您创建工单 **%s**（%s，优先级 P%d）。"},
+    [P_CREATED] = {"I've opened **%s** (priority P%d).", "已为您创建工单 **%s**（优先级 P%d）。"},
     [P_SLA] = {"We will respond within %s and aim to resolve it within %s.",
                "我们会在%s内响应，并争取在%s内解决。"},
     [P_DROPPED] = {"OK, I've dropped that request.", "好的，已取消这个请求。"},
@@ -132,7 +132,7 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_B_RESOLVE] = {"Resolve", "解决"},
     [P_CHOSE] = {"You chose: %s", "您选择了：%s"},
     [P_HANDOVER_FLAG] = {"Asked to talk to a person", "用户要求转人工"},
-    [P_CONSULT_TITLE] = {"Question: %s", "咨询：%s"},
+    [P_CONSULT_TITLE] = {"Question: ", "咨询："},
 };
 
 const char *hd_say(hd_lang lang, phrase p)

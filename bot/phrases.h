@@ -37,7 +37,7 @@ typedef enum phrase {
     P_B_SUBMIT,
     P_B_EDIT,
     P_EDIT_WHICH,
-    P_CREATED,           /* number, label, priority */
+    P_CREATED,           /* number, priority */
     P_SLA,               /* response time, resolution time */
     P_DROPPED,
     P_NOTHING_TO_CANCEL,
@@ -94,7 +94,7 @@ typedef enum phrase {
     P_B_RESOLVE,
     P_CHOSE,             /* label */
     P_HANDOVER_FLAG,
-    P_CONSULT_TITLE,     /* question */
+    P_CONSULT_TITLE,     /* (a prefix, no arguments) */
     P_COUNT
 } phrase;
 
