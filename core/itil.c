@@ -59,7 +59,7 @@ const char *hd_type_prefix(hd_ticket_type t)
 
 int hd_type_parse(hd_ticket_type *out, const char *name)
 {
-    int v, rc = parse_word(&v, name, type_names, HD_TYPE_COUNT, "ticket type");
+    int v = 0, rc = parse_word(&v, name, type_names, HD_TYPE_COUNT, "ticket type");
 
     if (rc == 0)
         *out = (hd_ticket_type)v;
@@ -73,7 +73,7 @@ const char *hd_impact_name(hd_impact i)
 
 int hd_impact_parse(hd_impact *out, const char *name)
 {
-    int v, rc = parse_word(&v, name, impact_names, HD_IMPACT_COUNT, "impact");
+    int v = 0, rc = parse_word(&v, name, impact_names, HD_IMPACT_COUNT, "impact");
 
     if (rc == 0)
         *out = (hd_impact)v;
@@ -87,7 +87,7 @@ const char *hd_urgency_name(hd_urgency u)
 
 int hd_urgency_parse(hd_urgency *out, const char *name)
 {
-    int v, rc = parse_word(&v, name, urgency_names, HD_URGENCY_COUNT, "urgency");
+    int v = 0, rc = parse_word(&v, name, urgency_names, HD_URGENCY_COUNT, "urgency");
 
     if (rc == 0)
         *out = (hd_urgency)v;
@@ -101,7 +101,7 @@ const char *hd_status_name(hd_status s)
 
 int hd_status_parse(hd_status *out, const char *name)
 {
-    int v, rc = parse_word(&v, name, status_names, HD_STATUS_COUNT, "status");
+    int v = 0, rc = parse_word(&v, name, status_names, HD_STATUS_COUNT, "status");
 
     if (rc == 0)
         *out = (hd_status)v;

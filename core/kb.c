@@ -12,7 +12,10 @@
  * split into terms by the same "deskbot" tokenizer that built the index,
  * and every term is written into the MATCH expression as a quoted string,
  * so operators typed by a user (NEAR, OR, *, -, quotes, ...) are only ever
- * words or separators.
+ * words or separators. Articles with all terms come first, then articles
+ * with any. Ranking is BM25 with the title weighted 10, tags 4 and body 1,
+ * computed by deskbot_rank() (kb_tokenizer.c); the work per search is
+ * bounded, see `struct search` below.
  */
 #include "hd/kb.h"
 
@@ -32,8 +35,11 @@
 #define KB_QUERY_TERMS 16   /* distinct terms used by a search */
 #define KB_TERM_MAX 64      /* the tokenizer's longest token */
 #define KB_LIMIT_MAX 100
-#define KB_SNIPPET_MAX 240 /* bytes of a hit's excerpt */
+#define KB_SNIPPET_MAX 200    /* bytes of a hit's excerpt */
+#define KB_SNIPPET_LEAD 60    /* bytes of context kept before the match */
+#define KB_EXCERPT_SCAN 16384 /* bytes of a body searched for the match */
 
+/* hd_kb_article_free - see kb.h: frees the article and every string it owns. */
 void hd_kb_article_free(hd_kb_article *a)
 {
     size_t i;
@@ -210,8 +216,7 @@ static int parse_scalar(const struct parser *ps, int line, const char **pp, cons
                     hd_free(buf);
                     if (esc == '\0')
                         return parse_error(ps, line, "missing closing \"");
-                    return parse_error(ps, line, "unknown escape '\\%c' in a quoted value",
-                                       esc);
+                    return parse_error(ps, line, "unknown escape '\\%c' in a quoted value", esc);
                 }
                 p += 2;
                 continue;
@@ -392,8 +397,9 @@ static enum fm_key key_of(const char *k, size_t n)
 }
 
 /*
- * One "key: value" line of the front matter. Sets *block when the value is
- * empty, i.e. a block list may follow.
+ * One "key: value" line of the front matter. seen[key] is the line each
+ * known key was on (0: not yet). Sets *block when the value is empty, i.e.
+ * a block list may follow.
  */
 static int parse_entry(const struct parser *ps, int line, const char *ls, const char *le,
                        hd_kb_article *a, int *seen, enum fm_key *key, int *block)
@@ -413,8 +419,9 @@ static int parse_entry(const struct parser *ps, int line, const char *ls, const 
     if (*key == K_OTHER)
         return 0;
     if (seen[*key])
-        return parse_error(ps, line, "duplicate key '%.*s'", (int)(p - ls), ls);
-    seen[*key] = 1;
+        return parse_error(ps, line, "duplicate key '%.*s' (first on line %d)", (int)(p - ls), ls,
+                           seen[*key]);
+    seen[*key] = line;
     if (*key == K_TAGS) {
         if (v == le)
             return 0;
@@ -473,6 +480,13 @@ static int check_text(const struct parser *ps, const char *text, size_t len)
     return 0;
 }
 
+/*
+ * hd_kb_parse - see kb.h. `text` need not be NUL-terminated; it must be
+ * UTF-8 (a leading BOM and CRLF line ends are accepted) and at most
+ * KB_FILE_MAX bytes, else HD_ETOOBIG. Errors are HD_EPARSE with the detail
+ * "NAME:LINE: what is wrong". The article is the caller's
+ * (hd_kb_article_free); its id is 0 until it is stored.
+ */
 int hd_kb_parse(hd_kb_article **out, const char *name, const char *text, size_t len)
 {
     struct parser ps = {name ? name : "(article)", text, text + len, 1};
@@ -486,8 +500,8 @@ int hd_kb_parse(hd_kb_article **out, const char *name, const char *text, size_t 
     if (text == NULL)
         return hd_error_set(HD_EINVAL, "%s: no text", ps.name);
     if (len > KB_FILE_MAX)
-        return hd_error_set(HD_ETOOBIG, "%s: file is %zu bytes, more than the %d allowed",
-                            ps.name, len, KB_FILE_MAX);
+        return hd_error_set(HD_ETOOBIG, "%s: file is %zu bytes, more than the %d allowed", ps.name,
+                            len, KB_FILE_MAX);
     if ((err = check_text(&ps, text, len)) != 0)
         return err;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -535,9 +549,8 @@ int hd_kb_parse(hd_kb_article **out, const char *name, const char *text, size_t 
         goto cleanup;
     }
     if (!valid_slug(a->slug)) {
-        err = parse_error(&ps, close_line,
-                          "invalid id '%.64s': use 1 to %d of a-z 0-9 . _ -", a->slug,
-                          KB_SLUG_MAX);
+        err = parse_error(&ps, seen[K_ID], "invalid id '%.64s': use 1 to %d of a-z 0-9 . _ -",
+                          a->slug, KB_SLUG_MAX);
         goto cleanup;
     }
     if (a->title == NULL || a->title[0] == '\0') {
@@ -549,7 +562,7 @@ int hd_kb_parse(hd_kb_article **out, const char *name, const char *text, size_t 
         goto cleanup;
     }
     if (!valid_lang(a->lang)) {
-        err = parse_error(&ps, close_line, "invalid lang '%.40s'", a->lang);
+        err = parse_error(&ps, seen[K_LANG], "invalid lang '%.40s'", a->lang);
         goto cleanup;
     }
     if (a->category != NULL && a->category[0] == '\0') {
@@ -773,6 +786,16 @@ static int maybe_optimize(hd_store *st, const hd_kb_import_stats *s, size_t tota
     return hd_store__exec(st, "INSERT INTO kb_fts(kb_fts) VALUES ('optimize')");
 }
 
+/*
+ * hd_kb_import_files - see kb.h. Every text is parsed, checksummed (FNV-1a
+ * of the bytes) and checked for duplicate ids first; then one transaction
+ * inserts new articles, updates changed ones in place (same row id, so
+ * their feedback stays), leaves unchanged ones alone and deletes articles
+ * not in the set. Returns 0, HD_EPARSE / HD_ETOOBIG (a text, named in the
+ * detail), HD_EEXISTS (an id used twice; both names in the detail), HD_EDB
+ * or HD_EBUSY; on any error the knowledge base is unchanged and *stats is
+ * zero. The inputs stay the caller's.
+ */
 int hd_kb_import_files(hd_store *st, const char *const *names, const char *const *texts,
                        const size_t *lens, size_t n, hd_kb_import_stats *stats, int64_t now)
 {
@@ -805,8 +828,8 @@ int hd_kb_import_files(hd_store *st, const char *const *names, const char *const
                 x = sorted[i];
                 y = sorted[i - 1];
             }
-            err = hd_error_set(HD_EEXISTS, "%s: id '%s' is already used by %s", y->name,
-                               y->a->slug, x->name);
+            err = hd_error_set(HD_EEXISTS, "%s: id '%s' is already used by %s", y->name, y->a->slug,
+                               x->name);
             goto cleanup;
         }
     }
@@ -839,11 +862,12 @@ cleanup:
     return err;
 }
 
+/* The whole file at `path`, NUL-terminated, in *out (the caller's). */
 static int read_file(const char *path, char **out, size_t *len)
 {
     struct stat sb;
     char *buf = NULL;
-    size_t n = 0;
+    size_t n = 0, cap;
     ssize_t r;
     int fd, err = 0;
 
@@ -861,10 +885,15 @@ static int read_file(const char *path, char **out, size_t *len)
                            (long long)sb.st_size, KB_FILE_MAX);
         goto cleanup;
     }
-    /* One byte more than allowed, so a file that grew is still caught. */
-    buf = hd_malloc(KB_FILE_MAX + 1);
+    /* Room for one byte more than expected, so a file that grew is still caught. */
+    cap = (size_t)sb.st_size + 1;
+    buf = hd_malloc(cap + 1);
     while (n < KB_FILE_MAX + 1) {
-        r = read(fd, buf + n, KB_FILE_MAX + 1 - n);
+        if (n == cap) {
+            cap = cap * 2 > KB_FILE_MAX + 1 ? KB_FILE_MAX + 1 : cap * 2;
+            buf = hd_realloc(buf, cap + 1);
+        }
+        r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -880,8 +909,8 @@ static int read_file(const char *path, char **out, size_t *len)
                            KB_FILE_MAX);
         goto cleanup;
     }
-    *out = hd_realloc(buf, n + 1);
-    (*out)[n] = '\0';
+    buf[n] = '\0';
+    *out = buf;
     *len = n;
     buf = NULL;
 
@@ -903,6 +932,13 @@ static int is_article_name(const char *name)
     return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/*
+ * hd_kb_import_dir - see kb.h. Reads the *.md files of `dir` (not hidden
+ * ones, not sub-folders) in name order and imports them as
+ * hd_kb_import_files() does, naming each "DIR/FILE" in error details.
+ * Returns its codes, or HD_EIO when the folder or a file cannot be read.
+ * A folder without articles empties the knowledge base.
+ */
 int hd_kb_import_dir(hd_store *st, const char *dir, hd_kb_import_stats *stats, int64_t now)
 {
     DIR *d;
@@ -927,7 +963,12 @@ int hd_kb_import_dir(hd_store *st, const char *dir, hd_kb_import_stats *stats, i
         }
         paths[n++] = hd_sprintf("%s/%s", dir, e->d_name);
     }
+    if (errno != 0)
+        err = hd_error_set(HD_EIO, "%s: cannot list the knowledge base folder: %s", dir,
+                           strerror(errno));
     closedir(d);
+    if (err != 0)
+        goto cleanup;
     if (n > 1)
         qsort(paths, n, sizeof(*paths), cmp_str);
     texts = hd_calloc(n ? n : 1, sizeof(*texts));
@@ -957,24 +998,30 @@ cleanup:
  * from a query that has other terms (an index lookup of "the" would visit
  * every English article); a query of nothing else keeps them.
  */
+/* clang-format off */
 static const char *const stop_words[] = {
-    "a",    "about", "am",    "an",    "and",  "any",  "are",   "as",    "at",    "be",
-    "but",  "by",    "can",   "could", "did",  "do",   "does",  "for",   "from",  "get",
-    "had",  "has",   "have",  "how",   "i",    "if",   "im",    "in",    "into",  "is",
-    "it",   "its",   "me",    "my",    "no",   "not",  "of",    "on",    "or",    "our",
-    "please", "so",  "some",  "that",  "the",  "their", "them", "then",  "there", "these",
-    "they", "this",  "to",    "us",    "was",  "we",   "what",  "when",  "where", "which",
-    "who",  "why",   "will",  "with",  "would", "you", "your",
-    /* Chinese function bigrams */
-    "一下", "一个", "为什", "什么", "可以", "吗", "呢", "如何", "怎么", "怎样", "我们", "我的",
-    "请问", "谢谢", "这个", "那个", "的", "了", "是", "我", "你", "在", "和",
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does",
+    "each", "for", "from", "get", "had", "has", "have", "he", "her", "here", "him", "his", "how",
+    "i", "if", "im", "in", "into", "is", "it", "its", "just", "me", "more", "most", "my", "no",
+    "not", "of", "on", "only", "or", "other", "our", "please", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "too", "us", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "why", "will", "with", "would", "you", "your",
+    /* Chinese function words (as the bigrams and single characters they index as) */
+    "一下", "一个", "一些", "为什", "什么", "以前", "以后", "之前", "之后", "也", "但是", "你",
+    "你们", "呢", "吗", "和", "因为", "在", "如何", "如果", "已经", "怎么", "怎样", "我", "我们",
+    "我的", "所以", "所有", "或者", "是", "然后", "然而", "的", "还是", "这个", "这样", "那个",
+    "那么", "请问", "谢谢", "首先", "了", "再次", "进行", "通过", "您的",
 };
+/* clang-format on */
 
 struct query_terms {
     char text[KB_QUERY_TERMS][KB_TERM_MAX + 1];
     size_t n;
     char stop[KB_QUERY_TERMS][KB_TERM_MAX + 1];
     size_t n_stop;
+    int stop_only; /* the text has nothing but stop words */
 };
 
 static int is_stop_word(const char *t)
@@ -1052,64 +1099,128 @@ static int query_terms(hd_store *st, const char *text, struct query_terms *q)
     if (q->n == 0) {
         memcpy(q->text, q->stop, sizeof(q->stop));
         q->n = q->n_stop;
+        q->stop_only = 1;
     }
     return 0;
 }
 
-/* One code point of three or four bytes: a Han, Kana or Hangul character. */
-static int is_single_wide_char(const char *t)
-{
-    size_t n = strlen(t);
-
-    return (n == 3 || n == 4) && utf8_len((const unsigned char *)t, n) == n;
-}
-
 /*
  * The FTS5 expression for the terms joined by `op` (" " for all of them,
- * " OR " for any): each is a string with '"' doubled, and a lone wide
- * character becomes a prefix query so it also finds the bigrams that start
- * with it.
+ * " OR " for any): each term is a string with '"' doubled, never an
+ * operator. The caller frees it.
  */
-static void build_match(char *out, size_t size, const struct query_terms *q, const char *op)
+static char *build_match(const struct query_terms *q, const char *op)
 {
-    size_t i, w = 0, oplen = strlen(op);
+    size_t i, w = 0, size = 1;
     const char *t;
+    char *out;
 
+    for (i = 0; i < q->n; i++)
+        size += strlen(op) + 2 * strlen(q->text[i]) + 2;
+    out = hd_malloc(size);
     for (i = 0; i < q->n; i++) {
-        if (i > 0 && w + oplen < size) {
-            memcpy(out + w, op, oplen);
-            w += oplen;
+        if (i > 0) {
+            memcpy(out + w, op, strlen(op));
+            w += strlen(op);
         }
-        if (w + 1 < size)
-            out[w++] = '"';
+        out[w++] = '"';
         for (t = q->text[i]; *t; t++) {
-            if (*t == '"' && w + 1 < size)
+            if (*t == '"')
                 out[w++] = '"';
-            if (w + 1 < size)
-                out[w++] = *t;
+            out[w++] = *t;
         }
-        if (w + 1 < size)
-            out[w++] = '"';
-        if (is_single_wide_char(q->text[i]) && w + 2 < size) {
-            out[w++] = ' ';
-            out[w++] = '*';
-        }
+        out[w++] = '"';
     }
-    out[w < size ? w : size - 1] = '\0';
+    out[w] = '\0';
+    return out;
+}
+
+/* Where `needle` (lower case) first occurs in hay[0..n), ASCII case folded. */
+static const char *find_folded(const char *hay, size_t n, const char *needle, size_t m)
+{
+    size_t i, k;
+
+    if (m == 0 || m > n)
+        return NULL;
+    for (i = 0; i + m <= n; i++) {
+        for (k = 0; k < m; k++) {
+            char c = hay[i + k];
+
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c + 32);
+            if (c != needle[k])
+                break;
+        }
+        if (k == m)
+            return hay + i;
+    }
+    return NULL;
+}
+
+static int is_ascii_word(const char *t)
+{
+    for (; *t; t++) {
+        if ((unsigned char)*t >= 0x80)
+            return 0;
+    }
+    return 1;
 }
 
 /*
- * A readable excerpt: whitespace runs become one space, Markdown markup
- * characters go, and it is cut at a character boundary.
+ * The first place in `body` where a term occurs. An English term may be an
+ * inflected form of the word in the text ("printers", "connecting"), so
+ * its prefixes down to three letters short are tried too. NULL if none.
  */
-static char *clean_snippet(const char *s)
+static const char *find_match(const char *body, size_t n, const struct query_terms *q)
 {
-    size_t n = s ? strlen(s) : 0, i = 0, w = 0, k;
-    char *out = hd_malloc(KB_SNIPPET_MAX + 4);
+    const char *best = NULL;
+    size_t i;
+
+    for (i = 0; i < q->n; i++) {
+        size_t len = strlen(q->text[i]), m, shortest = len;
+        const char *at = NULL;
+
+        if (is_ascii_word(q->text[i]) && len > 4)
+            shortest = len - 3 > 4 ? len - 3 : 4;
+        for (m = len; m >= shortest && m > 0 && at == NULL; m--) {
+            /* Only a match before the best so far can improve on it. */
+            size_t limit = best ? (size_t)(best - body) + m : n;
+
+            at = find_folded(body, limit < n ? limit : n, q->text[i], m);
+        }
+        if (at != NULL && (best == NULL || at < best))
+            best = at;
+    }
+    return best;
+}
+
+/*
+ * A readable excerpt of the body around the first match: whitespace runs
+ * become one space, Markdown markup characters go, it starts at a word and
+ * is cut at a character boundary, with "…" where text was left out.
+ */
+static char *excerpt(const char *body, const struct query_terms *q)
+{
+    size_t n = body ? strlen(body) : 0, i = 0, w = 0, k, start = 0;
+    size_t scan = n < KB_EXCERPT_SCAN ? n : KB_EXCERPT_SCAN;
+    char *out = hd_malloc(KB_SNIPPET_MAX + 8);
+    const char *at = n ? find_match(body, scan, q) : NULL;
     int space = 0;
 
+    if (at != NULL && (size_t)(at - body) > KB_SNIPPET_LEAD) {
+        start = (size_t)(at - body) - KB_SNIPPET_LEAD;
+        /* Start after a space if there is one before the match, else at a character. */
+        for (k = start; k < (size_t)(at - body) && body[k] != ' ' && body[k] != '\n'; k++)
+            ;
+        start = k < (size_t)(at - body) ? k + 1 : start;
+        while (start > 0 && ((unsigned char)body[start] & 0xC0) == 0x80)
+            start--;
+        memcpy(out, "\xE2\x80\xA6", 3);
+        w = 3;
+    }
+    i = start;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = (unsigned char)body[i];
         size_t clen;
 
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -1121,13 +1232,13 @@ static char *clean_snippet(const char *s)
             i++;
             continue;
         }
-        clen = utf8_len((const unsigned char *)s + i, n - i);
+        clen = utf8_len((const unsigned char *)body + i, n - i);
         if (clen == 0) {
             i++;
             continue;
         }
-        if (w + space + clen > KB_SNIPPET_MAX) {
-            memcpy(out + w, "\xE2\x80\xA6", 3); /* … */
+        if (w + (size_t)space + clen > KB_SNIPPET_MAX) {
+            memcpy(out + w, "\xE2\x80\xA6", 3);
             w += 3;
             break;
         }
@@ -1135,79 +1246,249 @@ static char *clean_snippet(const char *s)
             out[w++] = ' ';
         space = 0;
         for (k = 0; k < clen; k++)
-            out[w++] = s[i + k];
+            out[w++] = body[i + k];
         i += clen;
     }
     out[w] = '\0';
     return out;
 }
 
-static char *column_strdup(sqlite3_stmt *s, int col)
-{
-    const char *t = (const char *)sqlite3_column_text(s, col);
+/*
+ * One search in progress. Ranking costs about a microsecond per article,
+ * and a common word is in thousands of articles of a large knowledge base,
+ * so a pass walks at most KB_CANDIDATES matches (in article id order):
+ *
+ * - If there are fewer, all matches were ranked and the result is exact.
+ * - If not, the query is broad and the title and tags decide: among the
+ *   matches walked, those with a term in their title or tags come first,
+ *   each group in BM25 order. The walk is not repeated.
+ *
+ * With a language filter a count of all matches (no ranking, no language)
+ * first finds the id range that holds KB_CANDIDATES of them, and only that
+ * range is walked, so that the filter never walks an unbounded number of
+ * articles in other languages.
+ */
+#define KB_CANDIDATES 400
 
-    return t ? hd_strdup(t) : NULL;
+/* The kb_fts columns that make a match "in the title or tags". */
+#define KB_TITLE_TAGS ((1 << 0) | (1 << 2))
+
+struct search {
+    hd_store *st;
+    const char *lang;
+    size_t limit;
+    sqlite3_int64 min_id, max_id;
+    hd_kb_hit *hits;
+    size_t n;
+};
+
+/* The best candidates of one pass, sorted, at most `room` of them. */
+struct best {
+    hd_kb_hit *v;
+    size_t n, room;
+};
+
+/* Does (score, id) rank before hit h? Lower scores are better. */
+static int ranks_before(double score, int64_t id, const hd_kb_hit *h)
+{
+    return score < h->score || (score == h->score && id < h->id);
+}
+
+static void best_add(struct best *b, int64_t id, double score)
+{
+    size_t i;
+
+    if (b->room == 0 || (b->n == b->room && !ranks_before(score, id, &b->v[b->n - 1])))
+        return;
+    i = b->n < b->room ? b->n++ : b->n - 1;
+    for (; i > 0 && ranks_before(score, id, &b->v[i - 1]); i--)
+        b->v[i] = b->v[i - 1];
+    b->v[i].id = id;
+    b->v[i].score = score;
 }
 
 /*
- * Run one MATCH expression and append its hits to hits[*n..limit), skipping
- * articles already among hits[0..*n).
+ * The number of articles `match` finds, counting no further than `cap`,
+ * and the id of the last one counted.
  */
-static int run_search(hd_store *st, const char *match, const char *lang, int limit,
-                      hd_kb_hit *hits, size_t *n)
+static int count_matches(struct search *s, const char *match, int cap, int *out,
+                         sqlite3_int64 *last)
 {
-    sqlite3_stmt *s;
-    size_t before = *n, i;
-    int rc = SQLITE_DONE;
+    sqlite3_stmt *q;
+    int rc;
 
-    /*
-     * ORDER BY rank lets FTS5 sort by bm25 internally, so the join and
-     * snippet() run only for the rows returned.
-     */
-    s = hd_store__stmt(st, "SELECT a.id, a.slug, a.title, a.lang, a.category,"
-                           " snippet(kb_fts, 1, '', '', '…', 32), kb_fts.rank"
-                           " FROM kb_fts JOIN kb_articles AS a ON a.id = kb_fts.rowid"
-                           " WHERE kb_fts MATCH ?1 AND kb_fts.rank MATCH 'bm25(10.0, 1.0, 4.0)'"
-                           " AND (?2 IS NULL OR a.lang = ?2)"
-                           " ORDER BY kb_fts.rank LIMIT ?3");
-    if (s == NULL)
+    *out = 0;
+    *last = 0;
+    q = hd_store__stmt(s->st, "SELECT count(*), max(id) FROM (SELECT rowid AS id"
+                              " FROM kb_fts WHERE kb_fts MATCH ?1 LIMIT ?2)");
+    if (q == NULL)
         return HD_EDB;
-    sqlite3_bind_text(s, 1, match, -1, SQLITE_TRANSIENT);
-    if (lang != NULL)
-        sqlite3_bind_text(s, 2, lang, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 3, limit + (int)before);
-    while (*n < (size_t)limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        hd_kb_hit *h;
+    sqlite3_bind_text(q, 1, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, cap);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(q, 0);
+        *last = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : hd_store__error(s->st, rc, "search");
+}
 
-        for (i = 0; i < before && hits[i].id != id; i++)
+/*
+ * One pass: rank the articles `match` finds (the first KB_CANDIDATES, in
+ * the language searched for), and append the best to the hits not already
+ * there.
+ */
+static int search_pass(struct search *s, const char *match)
+{
+    hd_kb_hit *tier_v, *rest_v;
+    struct best tier, rest;
+    sqlite3_int64 window = s->max_id, last;
+    sqlite3_stmt *q;
+    size_t before = s->n, i, j;
+    int n, seen = 0, rc = SQLITE_DONE, err = 0;
+
+    if (s->lang != NULL) {
+        if ((err = count_matches(s, match, KB_CANDIDATES, &n, &last)) != 0)
+            return err;
+        if (n == 0)
+            return 0;
+        if (n >= KB_CANDIDATES)
+            window = last;
+    }
+    if (s->lang == NULL)
+        q = hd_store__stmt(s->st, "SELECT kb_fts.rowid,"
+                                  " deskbot_rank(kb_fts, d.sz, ?2, ?3, 10.0, 1.0, 4.0),"
+                                  " deskbot_columns(kb_fts)"
+                                  " FROM kb_fts JOIN kb_fts_docsize AS d ON d.id = kb_fts.rowid"
+                                  " WHERE kb_fts MATCH ?1 AND kb_fts.rowid <= ?4");
+    else
+        q = hd_store__stmt(s->st, "SELECT kb_fts.rowid,"
+                                  " deskbot_rank(kb_fts, d.sz, ?2, ?3, 10.0, 1.0, 4.0),"
+                                  " deskbot_columns(kb_fts)"
+                                  " FROM kb_fts JOIN kb_articles AS a ON a.id = kb_fts.rowid"
+                                  " JOIN kb_fts_docsize AS d ON d.id = kb_fts.rowid"
+                                  " WHERE kb_fts MATCH ?1 AND kb_fts.rowid <= ?4 AND a.lang = ?5");
+    if (q == NULL)
+        return HD_EDB;
+    sqlite3_bind_text(q, 1, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, s->min_id);
+    sqlite3_bind_int64(q, 3, s->max_id);
+    sqlite3_bind_int64(q, 4, window);
+    if (s->lang != NULL)
+        sqlite3_bind_text(q, 5, s->lang, -1, SQLITE_TRANSIENT);
+
+    tier_v = hd_calloc(s->limit, sizeof(*tier_v));
+    rest_v = hd_calloc(s->limit, sizeof(*rest_v));
+    tier = (struct best){tier_v, 0, s->limit - before};
+    rest = (struct best){rest_v, 0, s->limit - before};
+    while (seen < KB_CANDIDATES && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        double score = sqlite3_column_double(q, 1);
+
+        seen++;
+        for (i = 0; i < before && s->hits[i].id != id; i++)
             ;
         if (i < before)
             continue;
-        h = &hits[(*n)++];
-        h->id = id;
-        h->slug = column_strdup(s, 1);
-        h->title = column_strdup(s, 2);
-        h->lang = column_strdup(s, 3);
-        h->category = column_strdup(s, 4);
-        h->snippet = clean_snippet((const char *)sqlite3_column_text(s, 5));
-        h->score = sqlite3_column_double(s, 6);
+        if (sqlite3_column_int(q, 2) & KB_TITLE_TAGS)
+            best_add(&tier, id, score);
+        else
+            best_add(&rest, id, score);
     }
-    if (*n < (size_t)limit && rc != SQLITE_DONE) {
-        sqlite3_reset(s);
-        return hd_store__error(st, rc, "search");
+    sqlite3_reset(q);
+    if (seen < KB_CANDIDATES && rc != SQLITE_DONE) {
+        err = hd_store__error(s->st, rc, "search");
+        goto cleanup;
     }
-    sqlite3_reset(s);
+    if (seen < KB_CANDIDATES && window == s->max_id) {
+        /* Every match was ranked: merge by score alone. */
+        for (i = j = 0; s->n < s->limit && (i < tier.n || j < rest.n);) {
+            if (j >= rest.n ||
+                (i < tier.n && ranks_before(tier.v[i].score, tier.v[i].id, &rest.v[j])))
+                s->hits[s->n++] = tier.v[i++];
+            else
+                s->hits[s->n++] = rest.v[j++];
+        }
+    } else {
+        for (i = 0; s->n < s->limit && i < tier.n; i++)
+            s->hits[s->n++] = tier.v[i];
+        for (i = 0; s->n < s->limit && i < rest.n; i++)
+            s->hits[s->n++] = rest.v[i];
+    }
+
+cleanup:
+    hd_free(tier_v);
+    hd_free(rest_v);
+    return err;
+}
+
+/* Title, language, category and excerpt of each hit. */
+static int fill_hits(struct search *s, const struct query_terms *terms)
+{
+    sqlite3_stmt *q;
+    size_t i, kept = 0;
+    int rc;
+
+    for (i = 0; i < s->n; i++) {
+        hd_kb_hit *h = &s->hits[kept];
+
+        q = hd_store__stmt(s->st, "SELECT slug, title, lang, category, body FROM kb_articles"
+                                  " WHERE id = ?1");
+        if (q == NULL)
+            return HD_EDB;
+        sqlite3_bind_int64(q, 1, s->hits[i].id);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            h->id = s->hits[i].id;
+            h->score = s->hits[i].score;
+            h->slug = hd_store__column_dup(q, 0);
+            h->title = hd_store__column_dup(q, 1);
+            h->lang = hd_store__column_dup(q, 2);
+            h->category = hd_store__column_dup(q, 3);
+            h->snippet = excerpt((const char *)sqlite3_column_text(q, 4), terms);
+            kept++;
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            s->n = kept;
+            return hd_store__error(s->st, rc, "search");
+        }
+    }
+    s->n = kept;
     return 0;
 }
 
+static int id_range(struct search *s)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    q = hd_store__stmt(s->st, "SELECT (SELECT min(id) FROM kb_articles),"
+                              " (SELECT max(id) FROM kb_articles)");
+    if (q == NULL)
+        return HD_EDB;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s->min_id = sqlite3_column_int64(q, 0);
+        s->max_id = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : hd_store__error(s->st, rc, "search");
+}
+
+/*
+ * hd_kb_search - see kb.h. The text is cut to KB_QUERY_BYTES and to
+ * KB_QUERY_TERMS distinct terms; articles with all terms come first, then
+ * (if there are fewer than `limit`) articles with any of them. The hits
+ * array and its strings are the caller's (hd_kb_hits_free).
+ */
 int hd_kb_search(hd_store *st, const char *text, const char *lang, int limit, hd_kb_hit **out,
                  size_t *n)
 {
+    struct search s;
     struct query_terms q;
-    char match[KB_QUERY_TERMS * (2 * KB_TERM_MAX + 8)];
-    hd_kb_hit *hits = NULL;
-    size_t count = 0;
+    char *all = NULL, *any = NULL;
     int err;
 
     *out = NULL;
@@ -1223,27 +1504,41 @@ int hd_kb_search(hd_store *st, const char *text, const char *lang, int limit, hd
     if (q.n == 0)
         return 0;
 
-    hits = hd_calloc((size_t)limit, sizeof(*hits));
-    /* Articles with every term first; then, if that is not enough, any term. */
-    build_match(match, sizeof(match), &q, " ");
-    if ((err = run_search(st, match, lang, limit, hits, &count)) != 0)
+    memset(&s, 0, sizeof(s));
+    s.st = st;
+    s.lang = lang;
+    s.limit = (size_t)limit;
+    s.hits = hd_calloc(s.limit, sizeof(*s.hits));
+    if ((err = id_range(&s)) != 0)
         goto cleanup;
-    if (count < (size_t)limit && q.n > 1) {
-        build_match(match, sizeof(match), &q, " OR ");
-        if ((err = run_search(st, match, lang, limit, hits, &count)) != 0)
+    /* Stop words alone are too common to intersect: any of them will do. */
+    if (!q.stop_only || q.n == 1) {
+        all = build_match(&q, " ");
+        if ((err = search_pass(&s, all)) != 0)
             goto cleanup;
     }
+    if (s.n < s.limit && q.n > 1) {
+        any = build_match(&q, " OR ");
+        if ((err = search_pass(&s, any)) != 0)
+            goto cleanup;
+    }
+    err = fill_hits(&s, &q);
 
 cleanup:
-    if (err != 0 || count == 0) {
-        hd_kb_hits_free(hits, count);
-        return err;
+    if (err != 0 || s.n == 0) {
+        /* Only filled hits own strings; the others are still zeroed. */
+        hd_kb_hits_free(s.hits, s.limit);
+        s.hits = NULL;
+        s.n = 0;
     }
-    *out = hits;
-    *n = count;
-    return 0;
+    *out = s.hits;
+    *n = s.n;
+    hd_free(all);
+    hd_free(any);
+    return err;
 }
 
+/* hd_kb_hits_free - frees n hits from hd_kb_search() and their strings. NULL ok. */
 void hd_kb_hits_free(hd_kb_hit *hits, size_t n)
 {
     size_t i;
@@ -1274,12 +1569,16 @@ static int read_tags(hd_store *st, hd_kb_article *a)
     sqlite3_bind_int64(s, 1, a->id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         a->tags = hd_realloc(a->tags, (a->n_tags + 1) * sizeof(*a->tags));
-        a->tags[a->n_tags++] = column_strdup(s, 0);
+        a->tags[a->n_tags++] = hd_store__column_dup(s, 0);
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : hd_store__error(st, rc, "read article tags");
 }
 
+/*
+ * hd_kb_get - see kb.h. The article (with its tags) is the caller's
+ * (hd_kb_article_free); *out is NULL on error.
+ */
 int hd_kb_get(hd_store *st, const char *slug, hd_kb_article **out)
 {
     sqlite3_stmt *s;
@@ -1296,11 +1595,11 @@ int hd_kb_get(hd_store *st, const char *slug, hd_kb_article **out)
     if (rc == SQLITE_ROW) {
         a = hd_calloc(1, sizeof(*a));
         a->id = sqlite3_column_int64(s, 0);
-        a->slug = column_strdup(s, 1);
-        a->title = column_strdup(s, 2);
-        a->body = column_strdup(s, 3);
-        a->lang = column_strdup(s, 4);
-        a->category = column_strdup(s, 5);
+        a->slug = hd_store__column_dup(s, 1);
+        a->title = hd_store__column_dup(s, 2);
+        a->body = hd_store__column_dup(s, 3);
+        a->lang = hd_store__column_dup(s, 4);
+        a->category = hd_store__column_dup(s, 5);
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE) {
@@ -1321,6 +1620,10 @@ cleanup:
     return err;
 }
 
+/*
+ * hd_kb_feedback - see kb.h. Returns 0, HD_EINVAL (helpful not 0 or 1),
+ * HD_ENOTFOUND (no such article, or no such employee) or HD_EDB.
+ */
 int hd_kb_feedback(hd_store *st, const char *slug, int64_t employee_id, int helpful, int64_t now)
 {
     sqlite3_stmt *s;
@@ -1360,6 +1663,7 @@ int hd_kb_feedback(hd_store *st, const char *slug, int64_t employee_id, int help
     return 0;
 }
 
+/* hd_kb_count - see kb.h. Returns 0 or HD_EDB (then *out is 0). */
 int hd_kb_count(hd_store *st, int64_t *out)
 {
     sqlite3_stmt *s;

@@ -1,5 +1,8 @@
 /*
- * kb_tokenizer.c - the "deskbot" FTS5 tokenizer behind kb_fts.
+ * kb_tokenizer.c - the FTS5 extensions behind kb_fts: the "deskbot"
+ * tokenizer, and the deskbot_rank() and deskbot_columns() auxiliary
+ * functions that kb.c ranks with (described where they are defined). All
+ * are registered on each connection by hd_kb__tokenizer_register().
  *
  * The knowledge base holds English and Chinese (and some Japanese or
  * Korean) text, so one tokenizer has to serve both kinds of script:
@@ -57,88 +60,88 @@ struct char_range {
  * belongs to alphabetic scripts.
  */
 static const struct char_range ranges[] = {
-    {0x0080, 0x00A9, C_SEP},     /* C1 controls, Latin-1 punctuation */
-    {0x00AB, 0x00AC, C_SEP},     /* « ¬ */
-    {0x00AD, 0x00AD, C_IGNORE},  /* soft hyphen */
-    {0x00AE, 0x00B4, C_SEP},     /* ® ¯ ° ± ² ³ ´ */
-    {0x00B6, 0x00B9, C_SEP},     /* ¶ · ¸ ¹ */
-    {0x00BB, 0x00BF, C_SEP},     /* » ¼ ½ ¾ ¿ */
-    {0x00D7, 0x00D7, C_SEP},     /* × */
-    {0x00F7, 0x00F7, C_SEP},     /* ÷ */
-    {0x02BC, 0x02BC, C_APOS},    /* modifier letter apostrophe */
-    {0x037E, 0x037E, C_SEP},     /* Greek question mark */
-    {0x0387, 0x0387, C_SEP},     /* Greek ano teleia */
-    {0x055A, 0x055F, C_SEP},     /* Armenian punctuation */
-    {0x0589, 0x058A, C_SEP},     /* Armenian full stop, hyphen */
-    {0x05BE, 0x05BE, C_SEP},     /* Hebrew maqaf */
-    {0x05C0, 0x05C0, C_SEP},     /* Hebrew paseq */
-    {0x05C3, 0x05C3, C_SEP},     /* Hebrew sof pasuq */
-    {0x05F3, 0x05F4, C_SEP},     /* Hebrew geresh, gershayim */
-    {0x0600, 0x060F, C_SEP},     /* Arabic signs and punctuation */
-    {0x061B, 0x061F, C_SEP},     /* Arabic semicolon ... question mark */
-    {0x066A, 0x066D, C_SEP},     /* Arabic percent ... five pointed star */
-    {0x06D4, 0x06D4, C_SEP},     /* Arabic full stop */
-    {0x0964, 0x0965, C_SEP},     /* Devanagari danda */
-    {0x0E3F, 0x0E3F, C_SEP},     /* Thai baht */
-    {0x0E4F, 0x0E4F, C_SEP},     /* Thai fongman */
-    {0x0E5A, 0x0E5B, C_SEP},     /* Thai angkhankhu, khomut */
-    {0x1100, 0x11FF, C_CJK},     /* Hangul Jamo */
-    {0x1680, 0x1680, C_SEP},     /* Ogham space */
-    {0x180E, 0x180E, C_IGNORE},  /* Mongolian vowel separator */
-    {0x2000, 0x200B, C_SEP},     /* spaces, zero width space */
-    {0x200C, 0x200F, C_IGNORE},  /* ZWNJ, ZWJ, direction marks */
-    {0x2010, 0x2018, C_SEP},     /* dashes, quotes */
-    {0x2019, 0x2019, C_APOS},    /* right single quotation mark */
-    {0x201A, 0x205F, C_SEP},     /* general punctuation */
-    {0x2060, 0x206F, C_IGNORE},  /* word joiner, invisible operators */
-    {0x2070, 0x2BFF, C_SEP},     /* super/subscripts, currency, arrows, math, shapes, dingbats */
-    {0x2E00, 0x2E7F, C_SEP},     /* supplemental punctuation */
-    {0x2E80, 0x2FDF, C_CJK},     /* CJK radicals, Kangxi radicals */
-    {0x2FE0, 0x3004, C_SEP},     /* ideographic description, CJK space and marks 、。〃 〄 */
-    {0x3005, 0x3007, C_CJK},     /* 々 〆 〇 */
-    {0x3008, 0x3020, C_SEP},     /* CJK brackets 「」『』【】〜 ... */
-    {0x3021, 0x3029, C_CJK},     /* Hangzhou numerals */
-    {0x302A, 0x302F, C_IGNORE},  /* ideographic tone marks */
-    {0x3030, 0x3030, C_SEP},     /* wavy dash */
-    {0x3031, 0x3035, C_CJK},     /* kana repeat marks */
-    {0x3036, 0x303A, C_SEP},     /* circled postal mark ... */
-    {0x303B, 0x303C, C_CJK},     /* 〻 〼 */
-    {0x303D, 0x303F, C_SEP},     /* part alternation mark ... */
-    {0x3040, 0x309F, C_CJK},     /* Hiragana */
-    {0x30A0, 0x30A0, C_SEP},     /* Katakana-Hiragana double hyphen */
-    {0x30A1, 0x30FA, C_CJK},     /* Katakana */
-    {0x30FB, 0x30FB, C_SEP},     /* Katakana middle dot */
-    {0x30FC, 0x30FF, C_CJK},     /* prolonged sound mark, iteration marks */
-    {0x3100, 0x31BF, C_CJK},     /* Bopomofo, Hangul compatibility Jamo, Kanbun */
-    {0x31C0, 0x31EF, C_SEP},     /* CJK strokes */
-    {0x31F0, 0x31FF, C_CJK},     /* Katakana phonetic extensions */
-    {0x3200, 0x33FF, C_SEP},     /* enclosed CJK letters, CJK compatibility */
-    {0x3400, 0x4DBF, C_CJK},     /* CJK Unified Ideographs Extension A */
-    {0x4DC0, 0x4DFF, C_SEP},     /* Yijing hexagram symbols */
-    {0x4E00, 0x9FFF, C_CJK},     /* CJK Unified Ideographs */
-    {0xA000, 0xA48F, C_CJK},     /* Yi syllables */
-    {0xA490, 0xA4CF, C_SEP},     /* Yi radicals */
-    {0xA960, 0xA97F, C_CJK},     /* Hangul Jamo Extended-A */
-    {0xAC00, 0xD7FF, C_CJK},     /* Hangul syllables, Jamo Extended-B */
-    {0xE000, 0xF8FF, C_SEP},     /* private use */
-    {0xF900, 0xFAFF, C_CJK},     /* CJK compatibility ideographs */
-    {0xFD3E, 0xFD3F, C_SEP},     /* ornate parentheses */
-    {0xFE00, 0xFE0F, C_IGNORE},  /* variation selectors */
-    {0xFE10, 0xFE1F, C_SEP},     /* vertical forms */
-    {0xFE30, 0xFE6F, C_SEP},     /* CJK compatibility forms, small form variants */
-    {0xFEFF, 0xFEFF, C_IGNORE},  /* byte order mark */
-    {0xFF00, 0xFF0F, C_SEP},     /* full-width ！＂＃ ... ／ */
-    {0xFF1A, 0xFF20, C_SEP},     /* ： ； ＜ ＝ ＞ ？ ＠ */
-    {0xFF3B, 0xFF40, C_SEP},     /* ［ ＼ ］ ＾ ＿ ｀ */
-    {0xFF5B, 0xFF65, C_SEP},     /* ｛ ｜ ｝ ～ and half-width CJK punctuation */
-    {0xFF66, 0xFFDC, C_CJK},     /* half-width Katakana and Hangul */
-    {0xFFDD, 0xFFFF, C_SEP},     /* full-width symbols, specials */
-    {0x1B000, 0x1B2FF, C_CJK},   /* Kana supplement and extensions */
-    {0x1B300, 0x1FFFF, C_SEP},   /* symbols, emoji, ... */
-    {0x20000, 0x3134F, C_CJK},   /* CJK Extensions B-G, compatibility supplement */
-    {0x31350, 0xE0000, C_SEP},   /* unassigned planes */
+    {0x0080, 0x00A9, C_SEP},      /* C1 controls, Latin-1 punctuation */
+    {0x00AB, 0x00AC, C_SEP},      /* « ¬ */
+    {0x00AD, 0x00AD, C_IGNORE},   /* soft hyphen */
+    {0x00AE, 0x00B4, C_SEP},      /* ® ¯ ° ± ² ³ ´ */
+    {0x00B6, 0x00B9, C_SEP},      /* ¶ · ¸ ¹ */
+    {0x00BB, 0x00BF, C_SEP},      /* » ¼ ½ ¾ ¿ */
+    {0x00D7, 0x00D7, C_SEP},      /* × */
+    {0x00F7, 0x00F7, C_SEP},      /* ÷ */
+    {0x02BC, 0x02BC, C_APOS},     /* modifier letter apostrophe */
+    {0x037E, 0x037E, C_SEP},      /* Greek question mark */
+    {0x0387, 0x0387, C_SEP},      /* Greek ano teleia */
+    {0x055A, 0x055F, C_SEP},      /* Armenian punctuation */
+    {0x0589, 0x058A, C_SEP},      /* Armenian full stop, hyphen */
+    {0x05BE, 0x05BE, C_SEP},      /* Hebrew maqaf */
+    {0x05C0, 0x05C0, C_SEP},      /* Hebrew paseq */
+    {0x05C3, 0x05C3, C_SEP},      /* Hebrew sof pasuq */
+    {0x05F3, 0x05F4, C_SEP},      /* Hebrew geresh, gershayim */
+    {0x0600, 0x060F, C_SEP},      /* Arabic signs and punctuation */
+    {0x061B, 0x061F, C_SEP},      /* Arabic semicolon ... question mark */
+    {0x066A, 0x066D, C_SEP},      /* Arabic percent ... five pointed star */
+    {0x06D4, 0x06D4, C_SEP},      /* Arabic full stop */
+    {0x0964, 0x0965, C_SEP},      /* Devanagari danda */
+    {0x0E3F, 0x0E3F, C_SEP},      /* Thai baht */
+    {0x0E4F, 0x0E4F, C_SEP},      /* Thai fongman */
+    {0x0E5A, 0x0E5B, C_SEP},      /* Thai angkhankhu, khomut */
+    {0x1100, 0x11FF, C_CJK},      /* Hangul Jamo */
+    {0x1680, 0x1680, C_SEP},      /* Ogham space */
+    {0x180E, 0x180E, C_IGNORE},   /* Mongolian vowel separator */
+    {0x2000, 0x200B, C_SEP},      /* spaces, zero width space */
+    {0x200C, 0x200F, C_IGNORE},   /* ZWNJ, ZWJ, direction marks */
+    {0x2010, 0x2018, C_SEP},      /* dashes, quotes */
+    {0x2019, 0x2019, C_APOS},     /* right single quotation mark */
+    {0x201A, 0x205F, C_SEP},      /* general punctuation */
+    {0x2060, 0x206F, C_IGNORE},   /* word joiner, invisible operators */
+    {0x2070, 0x2BFF, C_SEP},      /* super/subscripts, currency, arrows, math, shapes, dingbats */
+    {0x2E00, 0x2E7F, C_SEP},      /* supplemental punctuation */
+    {0x2E80, 0x2FDF, C_CJK},      /* CJK radicals, Kangxi radicals */
+    {0x2FE0, 0x3004, C_SEP},      /* ideographic description, CJK space and marks 、。〃 〄 */
+    {0x3005, 0x3007, C_CJK},      /* 々 〆 〇 */
+    {0x3008, 0x3020, C_SEP},      /* CJK brackets 「」『』【】〜 ... */
+    {0x3021, 0x3029, C_CJK},      /* Hangzhou numerals */
+    {0x302A, 0x302F, C_IGNORE},   /* ideographic tone marks */
+    {0x3030, 0x3030, C_SEP},      /* wavy dash */
+    {0x3031, 0x3035, C_CJK},      /* kana repeat marks */
+    {0x3036, 0x303A, C_SEP},      /* circled postal mark ... */
+    {0x303B, 0x303C, C_CJK},      /* 〻 〼 */
+    {0x303D, 0x303F, C_SEP},      /* part alternation mark ... */
+    {0x3040, 0x309F, C_CJK},      /* Hiragana */
+    {0x30A0, 0x30A0, C_SEP},      /* Katakana-Hiragana double hyphen */
+    {0x30A1, 0x30FA, C_CJK},      /* Katakana */
+    {0x30FB, 0x30FB, C_SEP},      /* Katakana middle dot */
+    {0x30FC, 0x30FF, C_CJK},      /* prolonged sound mark, iteration marks */
+    {0x3100, 0x31BF, C_CJK},      /* Bopomofo, Hangul compatibility Jamo, Kanbun */
+    {0x31C0, 0x31EF, C_SEP},      /* CJK strokes */
+    {0x31F0, 0x31FF, C_CJK},      /* Katakana phonetic extensions */
+    {0x3200, 0x33FF, C_SEP},      /* enclosed CJK letters, CJK compatibility */
+    {0x3400, 0x4DBF, C_CJK},      /* CJK Unified Ideographs Extension A */
+    {0x4DC0, 0x4DFF, C_SEP},      /* Yijing hexagram symbols */
+    {0x4E00, 0x9FFF, C_CJK},      /* CJK Unified Ideographs */
+    {0xA000, 0xA48F, C_CJK},      /* Yi syllables */
+    {0xA490, 0xA4CF, C_SEP},      /* Yi radicals */
+    {0xA960, 0xA97F, C_CJK},      /* Hangul Jamo Extended-A */
+    {0xAC00, 0xD7FF, C_CJK},      /* Hangul syllables, Jamo Extended-B */
+    {0xE000, 0xF8FF, C_SEP},      /* private use */
+    {0xF900, 0xFAFF, C_CJK},      /* CJK compatibility ideographs */
+    {0xFD3E, 0xFD3F, C_SEP},      /* ornate parentheses */
+    {0xFE00, 0xFE0F, C_IGNORE},   /* variation selectors */
+    {0xFE10, 0xFE1F, C_SEP},      /* vertical forms */
+    {0xFE30, 0xFE6F, C_SEP},      /* CJK compatibility forms, small form variants */
+    {0xFEFF, 0xFEFF, C_IGNORE},   /* byte order mark */
+    {0xFF00, 0xFF0F, C_SEP},      /* full-width ！＂＃ ... ／ */
+    {0xFF1A, 0xFF20, C_SEP},      /* ： ； ＜ ＝ ＞ ？ ＠ */
+    {0xFF3B, 0xFF40, C_SEP},      /* ［ ＼ ］ ＾ ＿ ｀ */
+    {0xFF5B, 0xFF65, C_SEP},      /* ｛ ｜ ｝ ～ and half-width CJK punctuation */
+    {0xFF66, 0xFFDC, C_CJK},      /* half-width Katakana and Hangul */
+    {0xFFDD, 0xFFFF, C_SEP},      /* full-width symbols, specials */
+    {0x1B000, 0x1B2FF, C_CJK},    /* Kana supplement and extensions */
+    {0x1B300, 0x1FFFF, C_SEP},    /* symbols, emoji, ... */
+    {0x20000, 0x3134F, C_CJK},    /* CJK Extensions B-G, compatibility supplement */
+    {0x31350, 0xE0000, C_SEP},    /* unassigned planes */
     {0xE0001, 0xE01EF, C_IGNORE}, /* tag characters, variation selectors supplement */
-    {0xE01F0, 0x10FFFF, C_SEP},  /* private use planes */
+    {0xE01F0, 0x10FFFF, C_SEP},   /* private use planes */
 };
 
 /*
@@ -423,22 +426,25 @@ static void tok_delete(Fts5Tokenizer *tok)
 }
 
 /*
- * deskbot_rank(kb_fts, skip, min_rowid, max_rowid, weight...) - BM25 as
- * FTS5's bm25() computes it (k1 = 1.2, b = 0.75, per-column weights, lower
- * is better), with two differences that keep a search over a large
+ * deskbot_rank(kb_fts, sizes, min_rowid, max_rowid, weight...) - BM25 as
+ * FTS5's bm25() computes it (k1 = 1.2, b = 0.75, one weight per column,
+ * lower is better), with two differences that keep a search over a large
  * knowledge base cheap:
  *
- * - The first `skip` phrases of the query are not scored. kb.c uses them as
- *   a column filter that picks candidates ("in the title or tags") while
- *   the remaining phrases score the whole article.
+ * - `sizes` is the row's kb_fts_docsize.sz, joined in by the query: FTS5's
+ *   on-disk format keeps there one varint per column, the column's length
+ *   in tokens. Decoding it costs nothing, where xColumnSize() runs a
+ *   statement per row. When it is NULL or unreadable, xColumnSize() is used.
  * - bm25() counts the articles containing each phrase by visiting every one
  *   of them, once per query. Here the count stops after DF_SAMPLE articles
  *   and is extrapolated over the rowid range [min_rowid, max_rowid]; below
- *   DF_SAMPLE it is exact, so small knowledge bases rank exactly as bm25().
+ *   DF_SAMPLE it is exact, so a small knowledge base ranks exactly as with
+ *   bm25().
  */
 #define RANK_K1 1.2
 #define RANK_B 0.75
-#define DF_SAMPLE 256
+#define RANK_ARG_WEIGHTS 3 /* index of the first weight in argv */
+#define DF_SAMPLE 128
 
 struct rank_data {
     int n_phrase;
@@ -471,8 +477,8 @@ static void rank_data_free(void *p)
     hd_free(d);
 }
 
-static int rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, int skip,
-                         sqlite3_int64 min_rowid, sqlite3_int64 max_rowid, struct rank_data **out)
+static int rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_int64 min_rowid,
+                         sqlite3_int64 max_rowid, struct rank_data **out)
 {
     struct rank_data *d = hd_calloc(1, sizeof(*d));
     sqlite3_int64 n_rows = 0, n_tokens = 0;
@@ -486,7 +492,7 @@ static int rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, int skip
     if (rc == SQLITE_OK)
         rc = api->xColumnTotalSize(fts, -1, &n_tokens);
     d->avgdl = n_rows > 0 && n_tokens > 0 ? (double)n_tokens / (double)n_rows : 1.0;
-    for (i = skip; rc == SQLITE_OK && i < d->n_phrase; i++) {
+    for (i = 0; rc == SQLITE_OK && i < d->n_phrase; i++) {
         struct df_count c = {0, 0};
         double df, idf;
 
@@ -507,18 +513,43 @@ static int rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, int skip
     return SQLITE_OK;
 }
 
+/* The sum of the SQLite varints in sz[0..n), or -1 if they are malformed. */
+static sqlite3_int64 sum_varints(const unsigned char *sz, int n)
+{
+    sqlite3_int64 total = 0;
+    int i = 0;
+
+    while (i < n) {
+        sqlite3_uint64 v = 0;
+        int k;
+
+        for (k = 0; k < 9; k++) {
+            if (i >= n)
+                return -1;
+            if (k == 8) {
+                v = (v << 8) | sz[i++];
+                break;
+            }
+            v = (v << 7) | (sz[i] & 0x7F);
+            if ((sz[i++] & 0x80) == 0)
+                break;
+        }
+        if (v > INT32_MAX)
+            return -1;
+        total += (sqlite3_int64)v;
+    }
+    return total;
+}
+
 static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                           int argc, sqlite3_value **argv)
 {
     struct rank_data *d = api->xGetAuxdata(fts, 0);
-    int skip = argc > 0 ? sqlite3_value_int(argv[0]) : 0;
-    int n_weights = argc > 3 ? argc - 3 : 0, i, rc, any = 0;
+    int n_weights = argc > RANK_ARG_WEIGHTS ? argc - RANK_ARG_WEIGHTS : 0, i, rc, any = 0;
     double score = 0.0;
 
-    if (skip < 0)
-        skip = 0;
     if (d == NULL) {
-        rc = rank_data_new(api, fts, skip, argc > 1 ? sqlite3_value_int64(argv[1]) : 1,
+        rc = rank_data_new(api, fts, argc > 1 ? sqlite3_value_int64(argv[1]) : 1,
                            argc > 2 ? sqlite3_value_int64(argv[2]) : 0, &d);
         if (rc == SQLITE_OK)
             rc = api->xSetAuxdata(fts, d, rank_data_free);
@@ -527,7 +558,7 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
             return;
         }
     }
-    for (i = skip; i < d->n_phrase; i++) {
+    for (i = 0; i < d->n_phrase; i++) {
         Fts5PhraseIter it;
         int col = -1, off = 0;
 
@@ -538,25 +569,64 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
             return;
         }
         for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
-            d->freq[i] += col < n_weights ? sqlite3_value_double(argv[3 + col]) : 1.0;
+            d->freq[i] +=
+                col < n_weights ? sqlite3_value_double(argv[RANK_ARG_WEIGHTS + col]) : 1.0;
         any |= d->freq[i] > 0.0;
     }
     if (any) {
-        int size = 0;
+        sqlite3_int64 size = -1;
         double norm;
 
-        rc = api->xColumnSize(fts, -1, &size);
-        if (rc != SQLITE_OK) {
-            sqlite3_result_error_code(ctx, rc);
-            return;
+        if (argc > 0 && sqlite3_value_type(argv[0]) == SQLITE_BLOB)
+            size = sum_varints(sqlite3_value_blob(argv[0]), sqlite3_value_bytes(argv[0]));
+        if (size < 0) {
+            int n = 0;
+
+            rc = api->xColumnSize(fts, -1, &n);
+            if (rc != SQLITE_OK) {
+                sqlite3_result_error_code(ctx, rc);
+                return;
+            }
+            size = n;
         }
         norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / d->avgdl);
-        for (i = skip; i < d->n_phrase; i++)
+        for (i = 0; i < d->n_phrase; i++)
             score += d->idf[i] * d->freq[i] * (RANK_K1 + 1.0) / (d->freq[i] + norm);
     }
     sqlite3_result_double(ctx, -score);
 }
 
+/*
+ * deskbot_columns(kb_fts) - a bit mask (1 << column) of the columns in
+ * which a phrase of the query occurs in the current row.
+ */
+static void columns_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                             int argc, sqlite3_value **argv)
+{
+    int n = api->xPhraseCount(fts), i, col = -1, rc;
+    unsigned mask = 0;
+
+    (void)argc;
+    (void)argv;
+    for (i = 0; i < n; i++) {
+        Fts5PhraseIter it;
+
+        rc = api->xPhraseFirstColumn(fts, i, &it, &col);
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        for (; col >= 0; api->xPhraseNextColumn(fts, &it, &col))
+            mask |= col < 31 ? 1u << col : 0;
+    }
+    sqlite3_result_int(ctx, (int)mask);
+}
+
+/*
+ * hd_kb__tokenizer_register - see kb_tokenizer.h. Registers the "deskbot"
+ * tokenizer and the deskbot_rank() and deskbot_columns() functions on `db`.
+ * Returns 0, or HD_EDB when FTS5 is missing or refuses them.
+ */
 int hd_kb__tokenizer_register(sqlite3 *db)
 {
     static fts5_tokenizer methods = {tok_create, tok_delete, tok_tokenize};
@@ -579,8 +649,10 @@ int hd_kb__tokenizer_register(sqlite3 *db)
     rc = api->xCreateTokenizer(api, "deskbot", NULL, &methods, NULL);
     if (rc == SQLITE_OK)
         rc = api->xCreateFunction(api, "deskbot_rank", NULL, rank_function, NULL);
+    if (rc == SQLITE_OK)
+        rc = api->xCreateFunction(api, "deskbot_columns", NULL, columns_function, NULL);
     if (rc != SQLITE_OK)
-        err = hd_error_set(HD_EDB, "register the deskbot FTS5 tokenizer and rank function: %s",
+        err = hd_error_set(HD_EDB, "register the deskbot FTS5 tokenizer and functions: %s",
                            sqlite3_errstr(rc));
 
 cleanup:

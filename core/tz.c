@@ -474,7 +474,7 @@ static int parse_footer(hd_tz *tz, const unsigned char *p, size_t len)
 static int parse_tzif(hd_tz *tz, const unsigned char *p, size_t len)
 {
     tzif_counts c;
-    size_t pos = TZIF_HEADER, size;
+    size_t pos = TZIF_HEADER, size = 0;
     int version, err;
 
     if ((err = read_header(p, len, 0, &c, &version)) != 0)

@@ -236,8 +236,8 @@ static char *tokens_of(hd_store *st, const char *tokenize, const char *text)
     size_t w = 0;
 
     out[0] = '\0';
-    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.tok_v; DROP TABLE IF EXISTS temp.tok_t", NULL,
-                 NULL, NULL);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.tok_v; DROP TABLE IF EXISTS temp.tok_t", NULL, NULL,
+                 NULL);
     snprintf(sql, sizeof(sql), "CREATE VIRTUAL TABLE temp.tok_t USING fts5(x, tokenize='%s')",
              tokenize);
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
@@ -251,8 +251,8 @@ static char *tokens_of(hd_store *st, const char *tokenize, const char *text)
         return NULL;
     }
     sqlite3_finalize(s);
-    if (sqlite3_prepare_v2(db, "SELECT term, offset FROM temp.tok_v ORDER BY offset, term", -1,
-                           &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT term, offset FROM temp.tok_v ORDER BY offset, term", -1, &s,
+                           NULL) != SQLITE_OK)
         return NULL;
     while (sqlite3_step(s) == SQLITE_ROW) {
         int n = snprintf(out + w, sizeof(out) - w, "%s%s@%d", w ? " " : "",
@@ -402,7 +402,8 @@ struct parse_case {
 
 static void test_kb__parse_errors(void)
 {
-    static const char invalid_utf8[] = "---\nid: kb-x\ntitle: bad \xC3\x28 byte\nlang: en\n---\nB\n";
+    static const char invalid_utf8[] =
+        "---\nid: kb-x\ntitle: bad \xC3\x28 byte\nlang: en\n---\nB\n";
     static const char nul_byte[] = "---\nid: kb-x\ntitle: T\nlang: en\n---\nB\0ody\n";
     const struct parse_case cases[] = {
         {"---\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "e.md:4: missing 'id'"},
@@ -412,16 +413,16 @@ static void test_kb__parse_errors(void)
         {"---\nid: kb-x\ntitle: T\nlang: en\nBody\n", 0, HD_EPARSE, "e.md:5: expected 'key"},
         {"id: kb-x\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "e.md:1: expected '---'"},
         {"", 0, HD_EPARSE, "e.md:1:"},
-        {"---\nid: KB_Upper\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "invalid id"},
+        {"---\nid: KB_Upper\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "e.md:2: invalid id"},
         {"---\nid: kb x\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "invalid id"},
         {"---\nid: kb/../x\ntitle: T\nlang: en\n---\nBody\n", 0, HD_EPARSE, "invalid id"},
-        {"---\nid: kb-x\ntitle: T\nlang: e n\n---\nBody\n", 0, HD_EPARSE, "invalid lang"},
+        {"---\nid: kb-x\ntitle: T\nlang: e n\n---\nBody\n", 0, HD_EPARSE, "e.md:4: invalid lang"},
         {"---\nid: kb-x\ntitle: T\nlang: en\n---\n", 0, HD_EPARSE, "e.md:5: the article has no"},
         {"---\nid: kb-x\ntitle: T\nlang: en\n---\n \r\n\t\n", 0, HD_EPARSE, "has no body"},
         {invalid_utf8, sizeof(invalid_utf8) - 1, HD_EPARSE, "e.md:3: invalid UTF-8"},
         {nul_byte, sizeof(nul_byte) - 1, HD_EPARSE, "e.md:6: NUL byte"},
         {"---\nid: kb-x\nid: kb-y\ntitle: T\nlang: en\n---\nB\n", 0, HD_EPARSE,
-         "e.md:3: duplicate key 'id'"},
+         "e.md:3: duplicate key 'id' (first on line 2)"},
         {"---\nid: kb-x\ntitle: \"open\nlang: en\n---\nB\n", 0, HD_EPARSE,
          "e.md:3: missing closing \""},
         {"---\nid: kb-x\ntitle: 'open\nlang: en\n---\nB\n", 0, HD_EPARSE, "missing closing '"},
@@ -774,8 +775,9 @@ static void test_kb__search_chinese(void)
     hd_kb_hits_free(hits, n);
 
     /* Full-width Latin letters fold to ASCII. */
-    ASSERT_OK(hd_kb_search(st, "\xEF\xBC\xAF\xEF\xBD\x95\xEF\xBD\x94\xEF\xBD\x8C\xEF\xBD\x8F"
-                               "\xEF\xBD\x8F\xEF\xBD\x8B", /* Ｏｕｔｌｏｏｋ */
+    ASSERT_OK(hd_kb_search(st,
+                           "\xEF\xBC\xAF\xEF\xBD\x95\xEF\xBD\x94\xEF\xBD\x8C\xEF\xBD\x8F"
+                           "\xEF\xBD\x8F\xEF\xBD\x8B", /* Ｏｕｔｌｏｏｋ */
                            NULL, 5, &hits, &n));
     ASSERT(n >= 1);
     ASSERT_STR_EQ(hits[0].slug, "kb-outlook-zh");
@@ -831,6 +833,160 @@ static void test_kb__search_weights(void)
     close_store(st);
 }
 
+/* FTS5's own bm25() for article `id` and the MATCH expression `match`. */
+static double sql_bm25(hd_store *st, const char *match, int64_t id)
+{
+    sqlite3_stmt *s;
+    double v = 1e9;
+
+    if (sqlite3_prepare_v2(hd_store_db(st),
+                           "SELECT bm25(kb_fts, 10.0, 1.0, 4.0) FROM kb_fts"
+                           " WHERE kb_fts MATCH ?1 AND rowid = ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return v;
+    sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_double(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/*
+ * On a small knowledge base the ranking is exactly FTS5's bm25(kb_fts, 10,
+ * 1, 4): for the articles with all terms, then for those with any.
+ */
+static void test_kb__search_scores_are_bm25(void)
+{
+    static const struct {
+        const char *text, *all, *any;
+    } cases[] = {
+        {"printer", "\"printer\"", "\"printer\""},
+        {"Connecting VPN", "\"connecting\" \"vpn\"", "\"connecting\" OR \"vpn\""},
+        {"密码", "\"密码\"", "\"密码\""},
+        {"firewall", "\"firewall\"", "\"firewall\""},
+        {"network team exception", "\"network\" \"team\" \"exception\"",
+         "\"network\" OR \"team\" OR \"exception\""},
+    };
+    hd_store *st = open_good();
+    hd_kb_hit *hits = NULL;
+    size_t n = 0, i, k;
+    char why[256];
+
+    ASSERT(st != NULL);
+    for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
+        int in_all = 1;
+
+        ASSERT_OK(hd_kb_search(st, cases[i].text, NULL, 10, &hits, &n));
+        ASSERT(n >= 1);
+        why[0] = '\0';
+        for (k = 0; k < n && why[0] == '\0'; k++) {
+            double want = sql_bm25(st, cases[i].all, hits[k].id), diff;
+
+            if (want > 1e8) {
+                in_all = 0; /* from here on, hits of the OR pass */
+                want = sql_bm25(st, cases[i].any, hits[k].id);
+            } else if (!in_all) {
+                snprintf(why, sizeof(why), "%s: %s has all terms but comes after one that has not",
+                         cases[i].text, hits[k].slug);
+            }
+            diff = want - hits[k].score;
+            if (diff > 1e-9 || diff < -1e-9)
+                snprintf(why, sizeof(why), "%s: %s scored %.12f, bm25() %.12f", cases[i].text,
+                         hits[k].slug, hits[k].score, want);
+            if (k > 0 && in_all && hits[k].score < hits[k - 1].score)
+                snprintf(why, sizeof(why), "%s: hits out of order", cases[i].text);
+        }
+        hd_kb_hits_free(hits, n);
+        if (why[0] != '\0')
+            FAIL_AT("%s", why);
+    }
+    close_store(st);
+}
+
+/*
+ * More matches than one pass ranks (a broad query over a large knowledge
+ * base): articles with the word in the title still come first, with or
+ * without a language filter, and the result is bounded, not an error.
+ */
+static void test_kb__search_broad_query(void)
+{
+    enum { N = 1200 };
+    hd_store *st = open_store();
+    char **names = calloc(N, sizeof(*names)), **texts = calloc(N, sizeof(*texts));
+    size_t *lens = calloc(N, sizeof(*lens)), i, n = 0;
+    hd_kb_hit *hits = NULL;
+    int64_t count = 0;
+    int rc;
+
+    ASSERT(st != NULL && names != NULL && texts != NULL && lens != NULL);
+    for (i = 0; i < N; i++) {
+        names[i] = malloc(32);
+        texts[i] = malloc(256);
+        ASSERT(names[i] != NULL && texts[i] != NULL);
+        snprintf(names[i], 32, "a%04zu.md", i);
+        /* Every article has "toner" in its body; every 50th in its title too. */
+        lens[i] = (size_t)snprintf(texts[i], 256,
+                                   "---\nid: a%04zu\ntitle: %s %zu\nlang: %s\n---\n"
+                                   "Replace the toner cartridge of printer %zu carefully.\n",
+                                   i, i % 50 == 7 ? "Toner refill" : "Office note", i,
+                                   i % 3 == 0 ? "zh" : "en", i);
+    }
+    rc = hd_kb_import_files(st, (const char *const *)names, (const char *const *)texts, lens, N,
+                            NULL, NOW);
+    for (i = 0; i < N; i++) {
+        free(names[i]);
+        free(texts[i]);
+    }
+    free(names);
+    free(texts);
+    free(lens);
+    ASSERT_OK(rc);
+    ASSERT_OK(hd_kb_count(st, &count));
+    ASSERT_INT_EQ(count, N);
+
+    ASSERT_OK(hd_kb_search(st, "toner", NULL, 5, &hits, &n));
+    ASSERT_INT_EQ(n, 5);
+    for (i = 0; i < n; i++)
+        ASSERT(strncmp(hits[i].title, "Toner refill", 12) == 0);
+    hd_kb_hits_free(hits, n);
+
+    ASSERT_OK(hd_kb_search(st, "toner cartridge", "en", 5, &hits, &n));
+    ASSERT_INT_EQ(n, 5);
+    for (i = 0; i < n; i++) {
+        ASSERT_STR_EQ(hits[i].lang, "en");
+        ASSERT(strncmp(hits[i].title, "Toner refill", 12) == 0);
+    }
+    hd_kb_hits_free(hits, n);
+
+    /* Nothing in that language: no hits, quickly, no error. */
+    ASSERT_OK(hd_kb_search(st, "toner", "de", 5, &hits, &n));
+    ASSERT_INT_EQ(n, 0);
+    /* A word in every article and one in none: the OR pass fills up. */
+    ASSERT_OK(hd_kb_search(st, "toner zebra", NULL, 3, &hits, &n));
+    ASSERT_INT_EQ(n, 3);
+    hd_kb_hits_free(hits, n);
+    close_store(st);
+}
+
+/* A query of nothing but stop words still searches for them. */
+static void test_kb__search_stop_words(void)
+{
+    hd_store *st = open_good();
+    hd_kb_hit *hits = NULL;
+    size_t n = 0;
+
+    ASSERT(st != NULL);
+    ASSERT_OK(hd_kb_search(st, "the", NULL, 5, &hits, &n));
+    ASSERT(n >= 1);
+    hd_kb_hits_free(hits, n);
+    ASSERT_OK(hd_kb_search(st, "how do I", NULL, 5, &hits, &n));
+    hd_kb_hits_free(hits, n);
+    ASSERT_OK(hd_kb_search(st, "的 了", NULL, 5, &hits, &n));
+    hd_kb_hits_free(hits, n);
+    close_store(st);
+}
+
 static void test_kb__search_lang_filter(void)
 {
     hd_store *st = open_good();
@@ -857,6 +1013,7 @@ static void test_kb__search_lang_filter(void)
 
 static void test_kb__search_hostile(void)
 {
+    /* clang-format off */
     static const char *const queries[] = {
         "\"", "\"\"", "\"unbalanced", "NEAR(a b)", "a AND", "OR", "AND", "NOT", "NEAR",
         "NOT printer", "*", "print*", "-vpn", "(vpn", "vpn)", "title:vpn", "^vpn", "{a b}",
@@ -866,6 +1023,7 @@ static void test_kb__search_hostile(void)
         "\xC0\xAF", "\xF4\x90\x80\x80", "'", "'''s", "a'", "x\\y", "\x01\x02\t\n", "",
         "NEAR/3", "vpn*", "printer^", "@vpn #printer $x %y",
     };
+    /* clang-format on */
     hd_store *st = open_good();
     hd_kb_hit *hits = NULL;
     size_t n = 0, i, big_len = 100 * 1024;
@@ -957,31 +1115,39 @@ static void test_kb__tokenizer(void)
     t = tokens_of(st, "deskbot", "don't printer's it’s o'neil 'quoted' x'");
     ASSERT_STR_EQ(t, "dont@0 printer@1 it@2 oneil@3 quoted@4 x@5");
 
-    /* Bigrams at consecutive positions; the last character is colocated. */
+    /* Bigrams at consecutive positions, each character colocated with its bigram. */
     t = tokens_of(st, "deskbot", "重置密码");
-    ASSERT_STR_EQ(t, "重置@0 置密@1 密码@2 码@2");
+    ASSERT_STR_EQ(t, "重@0 重置@0 置@1 置密@1 密@2 密码@2 码@2");
     t = tokens_of(st, "deskbot", "密");
     ASSERT_STR_EQ(t, "密@0");
 
     /* CJK punctuation separates runs; Latin inside CJK is its own word. */
     t = tokens_of(st, "deskbot", "打印机，卡纸。用VPN连接「网」");
-    ASSERT_STR_EQ(t, "打印@0 印机@1 机@1 卡纸@2 纸@2 用@3 vpn@4 接@5 连接@5 网@6");
+    ASSERT_STR_EQ(t,
+                  "打@0 打印@0 印@1 印机@1 机@1 卡@2 卡纸@2 纸@2 用@3 vpn@4 接@5 连@5 连接@5 网@6");
 
     /* Kana (with the prolonged sound mark) and Hangul. */
     t = tokens_of(st, "deskbot", "プリンター 비밀번호");
-    ASSERT_STR_EQ(t, "プリ@0 リン@1 ンタ@2 ター@3 ー@3 비밀@4 밀번@5 번호@6 호@6");
+    ASSERT_STR_EQ(t, "プ@0 プリ@0 リ@1 リン@1 ン@2 ンタ@2 タ@3 ター@3 ー@3 비@4 비밀@4 밀@5 밀번@5 "
+                     "번@6 번호@6 호@6");
 
     /* Han Extension A and compatibility ideographs count as Han. */
     t = tokens_of(st, "deskbot", "\xE3\x90\x80\xEF\xA4\x80"); /* U+3400 U+F900 */
-    ASSERT_STR_EQ(t, "\xE3\x90\x80\xEF\xA4\x80@0 \xEF\xA4\x80@0");
+    ASSERT_STR_EQ(t, "\xE3\x90\x80@0 \xE3\x90\x80\xEF\xA4\x80@0 \xEF\xA4\x80@0");
 
     /* Invalid UTF-8 separates tokens and is never part of one. */
-    t = tokens_of(st, "deskbot", "ab\xFF" "cd\xC3" "ef\xE5\xAF" "gh\xED\xA0\x80ij");
+    t = tokens_of(st, "deskbot",
+                  "ab\xFF"
+                  "cd\xC3"
+                  "ef\xE5\xAF"
+                  "gh\xED\xA0\x80ij");
     ASSERT_STR_EQ(t, "ab@0 cd@1 ef@2 gh@3 ij@4");
 
     /* Emoji and symbols separate; variation selectors and ZWJ are ignored. */
-    t = tokens_of(st, "deskbot", "vpn\xF0\x9F\x98\x80ok 密\xEF\xB8\x80码 a\xE2\x80\x8D" "b");
-    ASSERT_STR_EQ(t, "vpn@0 ok@1 密码@2 码@2 ab@3");
+    t = tokens_of(st, "deskbot",
+                  "vpn\xF0\x9F\x98\x80ok 密\xEF\xB8\x80码 a\xE2\x80\x8D"
+                  "b");
+    ASSERT_STR_EQ(t, "vpn@0 ok@1 密@2 密码@2 码@2 ab@3");
 
     /* Long words are cut at 64 bytes, on a character boundary. */
     memset(longword, 'x', sizeof(longword));
@@ -996,7 +1162,7 @@ static void test_kb__tokenizer(void)
 
     /* Through porter, as the schema uses it: English is stemmed, CJK untouched. */
     t = tokens_of(st, "porter deskbot", "Printers connecting 打印机");
-    ASSERT_STR_EQ(t, "printer@0 connect@1 打印@2 印机@3 机@3");
+    ASSERT_STR_EQ(t, "printer@0 connect@1 打@2 打印@2 印@3 印机@3 机@3");
     close_store(st);
 }
 
@@ -1018,6 +1184,9 @@ int main(void)
     RUN(test_kb__search_title_outranks_body);
     RUN(test_kb__search_weights);
     RUN(test_kb__search_lang_filter);
+    RUN(test_kb__search_scores_are_bm25);
+    RUN(test_kb__search_broad_query);
+    RUN(test_kb__search_stop_words);
     RUN(test_kb__search_hostile);
     RUN(test_kb__feedback);
     RUN(test_kb__tokenizer);
