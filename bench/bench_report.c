@@ -446,14 +446,14 @@ static int load_contacts(sqlite3 *db, long n, int64_t start, counts *c)
 
 static void remove_db(const char *dir, const char *path)
 {
-    char other[4200];
+    char *wal = hd_sprintf("%s-wal", path), *shm = hd_sprintf("%s-shm", path);
 
     remove(path);
-    snprintf(other, sizeof(other), "%s-wal", path);
-    remove(other);
-    snprintf(other, sizeof(other), "%s-shm", path);
-    remove(other);
+    remove(wal);
+    remove(shm);
     rmdir(dir);
+    hd_free(wal);
+    hd_free(shm);
 }
 
 int main(int argc, char **argv)
