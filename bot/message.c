@@ -62,6 +62,12 @@ void hd_replies_clear(hd_replies *r)
     memset(r, 0, sizeof(*r));
 }
 
+/*
+ * The formats come from the phrasebook (bot/phrases.c), constants of this
+ * program chosen at run time by language, so they cannot be literals here.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;
@@ -75,6 +81,7 @@ static char *vformat(const char *fmt, va_list ap)
     vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
     return s;
 }
+#pragma GCC diagnostic pop
 
 void hd_message_text(hd_message *m, const char *fmt, ...)
 {
