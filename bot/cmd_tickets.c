@@ -365,7 +365,8 @@ int cmd_tickets(cli *c, int argc, char **argv)
             return cli_usage_error("tickets", "take needs --agent USER");
         if (cli_open(c) != 0)
             return CLI_FAILED;
-        return finish(t, a.json, hd_ticket_take(c->desk, number, a.agent, cli_now(), &t));
+        err = hd_ticket_take(c->desk, number, a.agent, cli_now(), &t);
+        return finish(t, a.json, err);
     }
     if (strcmp(sub, "escalate") == 0) {
         if (cli_open(c) != 0)
