@@ -62,14 +62,32 @@ int hd_store_user_version(hd_store *st, int *out)
     return 0;
 }
 
+/*
+ * Before SQLite's first use: no global memory statistics (they take a
+ * mutex on every allocation). A library that initialised SQLite already
+ * makes this a no-op, which is harmless.
+ */
+static void configure_sqlite(void)
+{
+    static int done;
+
+    if (!done) {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        done = 1;
+    }
+}
+
 int hd_store_open(hd_store **out, const char *path, int busy_ms)
 {
     hd_store *st;
     int rc, version, err;
 
     *out = NULL;
+    configure_sqlite();
     st = hd_calloc(1, sizeof(*st));
-    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* One store is used by one thread: no per-connection mutex. */
+    rc = sqlite3_open_v2(path, &st->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err = hd_error_set(HD_EIO, "cannot open database '%s': %s", path,
                            st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
