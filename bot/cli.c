@@ -46,6 +46,36 @@ int cli_open(cli *c)
     return CLI_OK;
 }
 
+int cli_load_catalog(cli *c, hd_catalog **out)
+{
+    const char **names = NULL, **texts = NULL;
+    const hd_embedded_file *f;
+    size_t n = 0, cap = 0;
+    int err;
+
+    *out = NULL;
+    if (c->cfg && c->cfg->intents_dir) {
+        if (hd_catalog_load_dir(out, c->cfg->intents_dir) != 0)
+            return cli_error();
+        return CLI_OK;
+    }
+    for (f = hd_embedded_files; f->name; f++) {
+        if (strncmp(f->name, "intents/", 8) != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = hd_realloc(names, cap * sizeof(*names));
+            texts = hd_realloc(texts, cap * sizeof(*texts));
+        }
+        names[n] = f->name + 8;
+        texts[n++] = f->data;
+    }
+    err = hd_catalog_load(out, names, texts, n);
+    hd_free(names);
+    hd_free(texts);
+    return err != 0 ? cli_error() : CLI_OK;
+}
+
 void cli_close(cli *c)
 {
     hd_desk_close(c->desk);

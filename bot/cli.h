@@ -6,6 +6,7 @@
 #define HD_BOT_CLI_H
 
 #include "hd/desk.h"
+#include "hd/intent.h"
 
 #include <stdint.h>
 
@@ -26,6 +27,14 @@ typedef struct cli {
  * migrating it as needed). On failure prints one line and returns CLI_FAILED.
  */
 int cli_open(cli *c);
+
+/*
+ * cli_load_catalog - the intent catalog, after cli_open: the folder named
+ * by the intents_dir setting (DESKBOT_INTENTS_DIR) when set, else the one
+ * built into the binary. On failure prints one line naming the file and
+ * field and returns CLI_FAILED. The caller frees *out with hd_catalog_free().
+ */
+int cli_load_catalog(cli *c, hd_catalog **out);
 
 /* cli_close - release what cli_open acquired. */
 void cli_close(cli *c);
@@ -53,6 +62,8 @@ int cmd_kb(cli *c, int argc, char **argv);
 int cmd_users(cli *c, int argc, char **argv);
 int cmd_tickets(cli *c, int argc, char **argv);
 int cmd_report(cli *c, int argc, char **argv);
+int cmd_chat(cli *c, int argc, char **argv);
+int cmd_nlu(cli *c, int argc, char **argv);
 
 /*
  * seed_samples - import the embedded sample knowledge base and users into

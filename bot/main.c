@@ -17,11 +17,13 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"run", cmd_run, "start the service on the configured database"},
+    {"chat", cmd_chat, "talk to the bot in the terminal, or script it with --json"},
     {"init", cmd_init, "create the database and load the sample data if it is empty"},
     {"kb", cmd_kb, "knowledge base: import, search, show"},
     {"users", cmd_users, "users directory: import, list"},
     {"tickets", cmd_tickets, "tickets: create, list, show, assign, take, resolve, close, ..."},
     {"report", cmd_report, "service figures for a date range"},
+    {"nlu", cmd_nlu, "show what the bot understands of a message"},
 };
 
 static void usage(FILE *out)

@@ -74,6 +74,11 @@ typedef enum hd_slot_type {
     HD_SLOT_TYPE_COUNT
 } hd_slot_type;
 
+/* "text", "enum", "pattern", "location", "asset_tag", "phone", "email",
+ * "error_message", "time", "ticket_number", "impact", "urgency": the
+ * spelling of `type` in catalog files. */
+const char *hd_slot_type_name(hd_slot_type type);
+
 typedef struct hd_slot_value_def {
     char *value;                     /* canonical value stored on the ticket */
     char *label[HD_LANG_COUNT];      /* shown on a button */

@@ -1,0 +1,39 @@
+/*
+ * channel.h - the one small interface every chat channel implements
+ * (console, Slack, Teams, Matrix, web; after Redis ConnectionType).
+ *
+ * A channel turns what its platform delivers into hd_turn values for the
+ * dialogue, and renders the platform-neutral messages the dialogue returns.
+ * Only channel files know a platform's wire format.
+ */
+#ifndef HD_BOT_CHANNEL_H
+#define HD_BOT_CHANNEL_H
+
+#include "dialogue.h"
+
+typedef struct hd_channel hd_channel;
+
+/*
+ * The function a channel calls with each user event; it runs the turn and
+ * hands the replies back through the channel's send. Returns 0 or the
+ * turn's database error.
+ */
+typedef int (*hd_deliver_fn)(hd_channel *ch, const hd_turn *turn, void *payload);
+
+typedef struct hd_channel_type {
+    const char *name;
+    /* start - begin receiving; events go to `deliver`. */
+    int (*start)(hd_channel *ch, hd_deliver_fn deliver, void *payload);
+    /* send - render and send one message. */
+    int (*send)(hd_channel *ch, const hd_message *m);
+    /* stop - stop receiving; pending sends are finished. */
+    void (*stop)(hd_channel *ch);
+    /* free - release the channel. Accepts NULL. */
+    void (*free)(hd_channel *ch);
+} hd_channel_type;
+
+struct hd_channel {
+    const hd_channel_type *type;
+};
+
+#endif
