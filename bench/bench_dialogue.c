@@ -153,9 +153,15 @@ int main(int argc, char **argv)
                 return 1;
             }
             turns++;
-            if (s == steps - 1 && out.n > 0 && out.items[0].text &&
-                strstr(out.items[0].text, "INC-"))
-                tickets++;
+            if (s == steps - 1) {
+                size_t k;
+
+                for (k = 0; k < out.n; k++)
+                    if (out.items[k].text && strstr(out.items[k].text, "I've opened **INC-")) {
+                        tickets++;
+                        break;
+                    }
+            }
             hd_replies_clear(&last[u]);
             last[u] = out;
             if (batch > 1 && (turns % batch == 0 || (s == steps - 1 && u == users - 1)))

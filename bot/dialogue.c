@@ -49,6 +49,15 @@ struct hd_dialogue {
     const hd_config *cfg;
 };
 
+/* A button whose token is made when the turn ends. */
+typedef struct pending_button {
+    size_t message; /* index in the turn's replies */
+    size_t button;  /* index in that message's buttons */
+    char *user, *group;
+    int64_t version;
+    hd_button_spec spec;
+} pending_button;
+
 typedef struct turn {
     hd_dialogue *d;
     const hd_turn *in;
@@ -58,8 +67,10 @@ typedef struct turn {
     int64_t version;    /* the version this turn saves */
     int64_t loaded;     /* the version it started from (0: new) */
     hd_lang lang;
-    hd_message *reply;  /* the one message answering the user, made on first use */
+    size_t reply;       /* index + 1 in `out` of the one message answering the user, 0: none yet */
     int refused;        /* a refused click: the conversation is left as it was */
+    pending_button *pending;
+    size_t n_pending, cap_pending;
     int err;            /* a database error: the turn is rolled back */
 } turn;
 
@@ -143,13 +154,16 @@ static const hd_intent *draft_intent(turn *t)
 
 /* ---- replies ----------------------------------------------------------- */
 
+/* The reply to the user (by index: adding other messages may move the list). */
 static hd_message *reply(turn *t)
 {
-    if (t->reply == NULL) {
-        t->reply = hd_replies_add(t->out, t->in->channel, t->in->user_id);
-        t->reply->id = hd_sprintf("%s:%lld", t->in->user_id, (long long)t->version);
+    if (t->reply == 0) {
+        hd_message *m = hd_replies_add(t->out, t->in->channel, t->in->user_id);
+
+        m->id = hd_sprintf("%s:%lld", t->in->user_id, (long long)t->version);
+        t->reply = t->out->n;
     }
-    return t->reply;
+    return &t->out->items[t->reply - 1];
 }
 
 /* Append phrase `p` to `m` as a new paragraph. */
@@ -188,26 +202,72 @@ static void say(turn *t, phrase p, ...)
     va_end(ap);
 }
 
-/* A button on message `m`, valid for `user` (or `group`'s agents) at `version`. */
+/*
+ * A button on message `m`, valid for `user` (or `group`'s agents) at
+ * `version`. Its label shows at once; its token is made when the turn ends
+ * (finish_buttons), one record per message.
+ */
 static void button_on(turn *t, hd_message *m, const char *user, const char *group,
                       int64_t version, const char *action, const char *arg, const char *label,
                       hd_button_style style)
 {
-    hd_action a;
+    pending_button *p;
 
-    if (t->err)
-        return;
-    memset(&a, 0, sizeof(a));
-    a.channel = m->channel;
-    a.user_id = (char *)user;
-    a.group_name = (char *)group;
-    a.version = version;
-    a.action = (char *)action;
-    a.arg = (char *)arg;
-    a.label = (char *)label;
-    a.message_id = m->id;
-    if ((t->err = hd_action_create(t->d->desk, &a, t->in->now)) == 0)
-        hd_message_button(m, a.token, label, style);
+    if (t->n_pending == t->cap_pending) {
+        t->cap_pending = t->cap_pending ? 2 * t->cap_pending : 8;
+        t->pending = hd_realloc(t->pending, t->cap_pending * sizeof(*t->pending));
+    }
+    p = &t->pending[t->n_pending++];
+    p->message = (size_t)(m - t->out->items);
+    p->button = m->n_buttons;
+    p->user = hd_strdup(user);
+    p->group = hd_strdup(group);
+    p->version = version;
+    p->spec.action = hd_strdup(action);
+    p->spec.arg = hd_strdup(arg);
+    p->spec.label = hd_strdup(label);
+    hd_message_button(m, "", label, style);
+}
+
+static void free_pending(turn *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_pending; i++) {
+        hd_free(t->pending[i].user);
+        hd_free(t->pending[i].group);
+        hd_free((char *)t->pending[i].spec.action);
+        hd_free((char *)t->pending[i].spec.arg);
+        hd_free((char *)t->pending[i].spec.label);
+    }
+    hd_free(t->pending);
+    t->pending = NULL;
+    t->n_pending = t->cap_pending = 0;
+}
+
+/* Record the buttons of each message and give them their tokens. */
+static void finish_buttons(turn *t)
+{
+    size_t i = 0, j, k;
+
+    while (i < t->n_pending && !t->err) {
+        hd_button_spec specs[32];
+        char tokens[32][HD_TOKEN_LEN + 1];
+        hd_message *m = &t->out->items[t->pending[i].message];
+
+        for (j = i; j < t->n_pending && t->pending[j].message == t->pending[i].message &&
+                    j - i < HD_ARRAY_SIZE(specs);
+             j++)
+            specs[j - i] = t->pending[j].spec;
+        t->err = hd_actions_create(t->d->desk, m->channel, t->pending[i].user,
+                                   t->pending[i].group, t->pending[i].version, m->id, specs,
+                                   j - i, t->in->now, tokens);
+        for (k = i; k < j && !t->err; k++) {
+            hd_free(m->buttons[t->pending[k].button].action);
+            m->buttons[t->pending[k].button].action = hd_strdup(tokens[k - i]);
+        }
+        i = j;
+    }
 }
 
 /* A button on the turn's reply, for this user at this step only. */
@@ -1682,6 +1742,7 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
     else
         on_text(&t, text ? text : "");
 
+    finish_buttons(&t);
     if (t.err) {
         err = t.err;
         goto cleanup;
@@ -1701,6 +1762,7 @@ cleanup:
         hd_store_rollback(st);
         hd_replies_truncate(out, had); /* nothing of a failed turn goes out */
     }
+    free_pending(&t);
     json_decref(t.st);
     hd_conv_free(conv);
     hd_employee_free(t.me);

@@ -4,7 +4,9 @@
 #include "hd/conversation.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -132,10 +134,12 @@ void hd_action_free(hd_action *a)
     hd_free(a);
 }
 
-static int random_token(char out[HD_TOKEN_LEN + 1])
+#define SECRET_HEX 24
+
+static int random_secret(char out[SECRET_HEX + 1])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char raw[HD_TOKEN_LEN / 2];
+    unsigned char raw[SECRET_HEX / 2];
     size_t got = 0, i;
 
     while (got < sizeof(raw)) {
@@ -151,8 +155,48 @@ static int random_token(char out[HD_TOKEN_LEN + 1])
         out[2 * i] = hex[raw[i] >> 4];
         out[2 * i + 1] = hex[raw[i] & 15];
     }
-    out[HD_TOKEN_LEN] = '\0';
+    out[SECRET_HEX] = '\0';
     return 0;
+}
+
+static const char *number(const char *p, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (*p < '0' || *p > '9')
+        return NULL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - 9) / 10)
+            return NULL;
+        v = v * 10 + (*p - '0');
+    }
+    *out = v;
+    return p;
+}
+
+/* "<id>.<k>-<secret>" into its parts; 0 if it is not a token. */
+static int parse_token(const char *token, int64_t *id, int64_t *k, const char **secret)
+{
+    const char *p = token ? number(token, id) : NULL;
+
+    if (p == NULL || *p != '.' || (p = number(p + 1, k)) == NULL || *p != '-' ||
+        strlen(p + 1) != SECRET_HEX)
+        return 0;
+    *secret = p + 1;
+    return 1;
+}
+
+/* Compare secrets in constant time. */
+static int same_secret(const char *a, const char *b)
+{
+    unsigned char diff = 0;
+    size_t i;
+
+    if (a == NULL || strlen(a) != SECRET_HEX)
+        return 0;
+    for (i = 0; i < SECRET_HEX; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
 }
 
 static void bind_opt(sqlite3_stmt *s, int i, const char *v)
@@ -163,67 +207,95 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-int hd_action_create(hd_desk *desk, hd_action *a, int64_t now)
+int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id,
+                      const char *group, int64_t version, const char *message_id,
+                      const hd_button_spec *b, size_t n, int64_t now,
+                      char (*tokens)[HD_TOKEN_LEN + 1])
 {
     hd_store *st = hd_desk_store(desk);
     sqlite3_stmt *s = hd_store__stmt(
-        st, "INSERT INTO actions (token, channel, user_id, group_name, version, action, arg,"
-            " label, message_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        st, "INSERT INTO actions (secret, channel, user_id, group_name, version, message_id,"
+            " buttons, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    json_t *arr = json_array();
+    char secret[SECRET_HEX + 1], *buttons;
+    long long id;
+    size_t k;
     int rc, err;
 
-    if (s == NULL)
+    if (s == NULL) {
+        json_decref(arr);
         return HD_EDB;
-    if ((err = random_token(a->token)) != 0)
+    }
+    if ((err = random_secret(secret)) != 0) {
+        json_decref(arr);
         return err;
-    sqlite3_bind_text(s, 1, a->token, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, a->channel, -1, SQLITE_TRANSIENT);
-    bind_opt(s, 3, a->user_id);
-    bind_opt(s, 4, a->group_name);
-    sqlite3_bind_int64(s, 5, a->version);
-    sqlite3_bind_text(s, 6, a->action, -1, SQLITE_TRANSIENT);
-    bind_opt(s, 7, a->arg);
-    bind_opt(s, 8, a->label);
-    bind_opt(s, 9, a->message_id);
-    sqlite3_bind_int64(s, 10, now);
+    }
+    for (k = 0; k < n; k++)
+        json_array_append_new(arr, json_pack("[s, s?, s?]", b[k].action, b[k].arg, b[k].label));
+    buttons = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    sqlite3_bind_text(s, 1, secret, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, channel, -1, SQLITE_TRANSIENT);
+    bind_opt(s, 3, user_id);
+    bind_opt(s, 4, group);
+    sqlite3_bind_int64(s, 5, version);
+    bind_opt(s, 6, message_id);
+    sqlite3_bind_text(s, 7, buttons, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 8, now);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
-    a->created_at = now;
-    return rc == SQLITE_DONE ? 0 : hd_store__error(st, rc, "record button");
+    free(buttons);
+    if (rc != SQLITE_DONE)
+        return hd_store__error(st, rc, "record buttons");
+    id = (long long)sqlite3_last_insert_rowid(hd_store_db(st));
+    for (k = 0; k < n; k++)
+        snprintf(tokens[k], HD_TOKEN_LEN + 1, "%lld.%zu-%s", id, k, secret);
+    return 0;
 }
 
 int hd_action_get(hd_desk *desk, const char *token, hd_action **out)
 {
     hd_store *st = hd_desk_store(desk);
-    sqlite3_stmt *s = hd_store__stmt(st, "SELECT channel, user_id, group_name, version, action,"
-                                         " arg, label, message_id, created_at, used_at"
-                                         " FROM actions WHERE token = ?1");
-    int rc;
+    sqlite3_stmt *s = hd_store__stmt(st, "SELECT channel, user_id, group_name, version,"
+                                         " message_id, created_at, used_at, secret,"
+                                         " json_extract(buttons, ?2), json_extract(buttons, ?3),"
+                                         " json_extract(buttons, ?4)"
+                                         " FROM actions WHERE id = ?1");
+    const char *secret;
+    char path[3][32];
+    int64_t id, k;
+    int i;
+    int rc, ok = 0;
 
     *out = NULL;
-    if (token == NULL || strlen(token) != HD_TOKEN_LEN)
+    if (!parse_token(token, &id, &k, &secret) || k > 1000)
         return hd_error_set(HD_ENOTFOUND, "no such button");
     if (s == NULL)
         return HD_EDB;
-    sqlite3_bind_text(s, 1, token, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 1, id);
+    for (i = 0; i < 3; i++) {
+        snprintf(path[i], sizeof(path[i]), "$[%lld][%d]", (long long)k, i);
+        sqlite3_bind_text(s, 2 + i, path[i], -1, SQLITE_TRANSIENT);
+    }
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 8) != SQLITE_NULL &&
+        (ok = same_secret((const char *)sqlite3_column_text(s, 7), secret)) != 0) {
         hd_action *a = hd_calloc(1, sizeof(*a));
 
-        hd_strlcpy(a->token, token, sizeof(a->token));
         a->channel = hd_store__column_dup(s, 0);
         a->user_id = hd_store__column_dup(s, 1);
         a->group_name = hd_store__column_dup(s, 2);
         a->version = sqlite3_column_int64(s, 3);
-        a->action = hd_store__column_dup(s, 4);
-        a->arg = hd_store__column_dup(s, 5);
-        a->label = hd_store__column_dup(s, 6);
-        a->message_id = hd_store__column_dup(s, 7);
-        a->created_at = sqlite3_column_int64(s, 8);
-        a->used_at = sqlite3_column_int64(s, 9);
+        a->message_id = hd_store__column_dup(s, 4);
+        a->created_at = sqlite3_column_int64(s, 5);
+        a->used_at = sqlite3_column_int64(s, 6);
+        a->action = hd_store__column_dup(s, 8);
+        a->arg = hd_store__column_dup(s, 9);
+        a->label = hd_store__column_dup(s, 10);
         *out = a;
     }
     sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && !ok))
         return hd_error_set(HD_ENOTFOUND, "no such button");
     return rc == SQLITE_ROW ? 0 : hd_store__error(st, rc, "look up button");
 }
@@ -232,12 +304,16 @@ int hd_action_use(hd_desk *desk, const char *token, int64_t now)
 {
     hd_store *st = hd_desk_store(desk);
     sqlite3_stmt *s = hd_store__stmt(st, "UPDATE actions SET used_at = ?2"
-                                         " WHERE token = ?1 AND used_at IS NULL");
+                                         " WHERE id = ?1 AND used_at IS NULL");
+    const char *secret;
+    int64_t id, k;
     int rc;
 
+    if (!parse_token(token, &id, &k, &secret))
+        return hd_error_set(HD_ENOTFOUND, "no such button");
     if (s == NULL)
         return HD_EDB;
-    sqlite3_bind_text(s, 1, token, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, now);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -251,7 +327,10 @@ int hd_action_use(hd_desk *desk, const char *token, int64_t now)
 int hd_action_purge(hd_desk *desk, int64_t before)
 {
     hd_store *st = hd_desk_store(desk);
-    sqlite3_stmt *s = hd_store__stmt(st, "DELETE FROM actions WHERE created_at < ?1");
+    /* Ids grow with time: everything below the first recent row is old. */
+    sqlite3_stmt *s = hd_store__stmt(st, "DELETE FROM actions WHERE id <"
+                                         " (SELECT coalesce(min(id), 0) FROM actions"
+                                         "  WHERE created_at >= ?1)");
     int rc;
 
     if (s == NULL)

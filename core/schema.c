@@ -180,7 +180,8 @@ static const char *const migrations[] = {
 
     /*
      * 5: conversations (the dialogue state of each user on each channel,
-     * saved at the end of every turn) and the actions behind chat buttons.
+     * saved at the end of every turn) and the actions behind chat buttons,
+     * one row per message that carries buttons.
      */
     "CREATE TABLE conversations ("
     "  channel TEXT NOT NULL,"
@@ -194,19 +195,17 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     "CREATE INDEX conversations_busy ON conversations(updated_at) WHERE busy = 1;"
     "CREATE TABLE actions ("
-    "  token TEXT PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY,"
+    "  secret TEXT NOT NULL,"
     "  channel TEXT NOT NULL,"
     "  user_id TEXT,"
     "  group_name TEXT,"
     "  version INTEGER NOT NULL,"
-    "  action TEXT NOT NULL,"
-    "  arg TEXT,"
-    "  label TEXT,"
     "  message_id TEXT,"
+    "  buttons TEXT NOT NULL CHECK (json_valid(buttons)),"
     "  created_at INTEGER NOT NULL,"
     "  used_at INTEGER"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX actions_created ON actions(created_at);",
+    ");",
 };
 
 static int read_version(sqlite3 *db, int *out)

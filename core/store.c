@@ -116,7 +116,8 @@ int hd_store_open(hd_store **out, const char *path, int busy_ms)
     if ((err = hd_store__exec(st, "PRAGMA journal_mode=WAL")) != 0 ||
         (err = hd_store__exec(st, "PRAGMA synchronous=NORMAL")) != 0 ||
         (err = hd_store__exec(st, "PRAGMA foreign_keys=ON")) != 0 ||
-        (err = hd_store__exec(st, "PRAGMA temp_store=MEMORY")) != 0)
+        (err = hd_store__exec(st, "PRAGMA temp_store=MEMORY")) != 0 ||
+        (err = hd_store__exec(st, "PRAGMA cache_size=-8192")) != 0)
         goto cleanup;
     if ((err = hd_kb__tokenizer_register(st->db)) != 0)
         goto cleanup;

@@ -52,17 +52,34 @@ int hd_conv_idle(hd_desk *desk, int64_t before, int limit, hd_conv_key **out, si
 void hd_conv_keys_free(hd_conv_key *keys, size_t n);
 
 #define HD_ACTION_ANY_STEP (-1) /* a standing button: valid until used */
-#define HD_TOKEN_LEN 32         /* hex characters */
+#define HD_TOKEN_LEN 48         /* the longest token: "<id>.<k>-<24 hex digits>" */
+
+/* One button of a message: what pressing it means. */
+typedef struct hd_button_spec {
+    const char *action; /* e.g. "confirm.submit", "survey.rate" */
+    const char *arg;    /* e.g. "INC-000123:5", may be NULL */
+    const char *label;  /* the button's text, for "you chose …" */
+} hd_button_spec;
+
+/*
+ * hd_actions_create - record the `n` buttons of message `message_id`, which
+ * `user_id` (or, when it is NULL, the agents of `group`) may press while
+ * the conversation is at `version` (or HD_ACTION_ANY_STEP). Writes each
+ * button's token into tokens[k]: "<id>.<k>-<secret>", where the 96-bit
+ * random secret makes it unguessable. One row per message: pressing one of
+ * its buttons uses them all.
+ */
+int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id,
+                      const char *group, int64_t version, const char *message_id,
+                      const hd_button_spec *b, size_t n, int64_t now,
+                      char (*tokens)[HD_TOKEN_LEN + 1]);
 
 typedef struct hd_action {
-    char token[HD_TOKEN_LEN + 1];
     char *channel;
     char *user_id;    /* who may press it, or NULL for a group's agents */
     char *group_name; /* the group whose agents may press it, or NULL */
     int64_t version;  /* conversation version it belongs to, or HD_ACTION_ANY_STEP */
-    char *action;     /* e.g. "confirm.submit", "survey.rate" */
-    char *arg;        /* e.g. "5" or "INC-000123", may be NULL */
-    char *label;      /* the button's text, for "you chose …" */
+    char *action, *arg, *label;
     char *message_id; /* the message that carried it */
     int64_t created_at, used_at;
 } hd_action;
@@ -70,24 +87,19 @@ typedef struct hd_action {
 void hd_action_free(hd_action *a);
 
 /*
- * hd_action_create - record a button and write its new random token into
- * a->token (the other fields are the caller's and are copied).
- */
-int hd_action_create(hd_desk *desk, hd_action *a, int64_t now);
-
-/*
- * hd_action_get - the action behind `token`. Returns 0 and an action the
- * caller frees, or HD_ENOTFOUND (never issued, or expired and purged).
+ * hd_action_get - the button behind `token`. Returns 0 and an action the
+ * caller frees, or HD_ENOTFOUND (malformed, never issued, a wrong secret,
+ * or purged).
  */
 int hd_action_get(hd_desk *desk, const char *token, hd_action **out);
 
 /*
- * hd_action_use - mark `token` used. Returns 0, or HD_ESTATE when it was
- * already used (a replay), HD_ENOTFOUND when unknown.
+ * hd_action_use - mark the message of `token` used. Returns 0, or
+ * HD_ESTATE when it was already used (a replay), HD_ENOTFOUND when unknown.
  */
 int hd_action_use(hd_desk *desk, const char *token, int64_t now);
 
-/* hd_action_purge - forget actions created before `before`. */
+/* hd_action_purge - forget buttons created before `before`. */
 int hd_action_purge(hd_desk *desk, int64_t before);
 
 #endif
