@@ -19,14 +19,12 @@
  */
 #include "hd/kb.h"
 
-#include <dirent.h>
+#include "hd/fileio.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define KB_FILE_MAX (1024 * 1024) /* bytes of one article file */
 #define KB_SLUG_MAX 128
@@ -862,76 +860,6 @@ cleanup:
     return err;
 }
 
-/* The whole file at `path`, NUL-terminated, in *out (the caller's). */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    struct stat sb;
-    char *buf = NULL;
-    size_t n = 0, cap;
-    ssize_t r;
-    int fd, err = 0;
-
-    *out = NULL;
-    *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return hd_error_set(HD_EIO, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        err = hd_error_set(HD_EIO, "%s: not a regular file", path);
-        goto cleanup;
-    }
-    if (sb.st_size > KB_FILE_MAX) {
-        err = hd_error_set(HD_ETOOBIG, "%s: file is %lld bytes, more than the %d allowed", path,
-                           (long long)sb.st_size, KB_FILE_MAX);
-        goto cleanup;
-    }
-    /* Room for one byte more than expected, so a file that grew is still caught. */
-    cap = (size_t)sb.st_size + 1;
-    buf = hd_malloc(cap + 1);
-    while (n < KB_FILE_MAX + 1) {
-        if (n == cap) {
-            cap = cap * 2 > KB_FILE_MAX + 1 ? KB_FILE_MAX + 1 : cap * 2;
-            buf = hd_realloc(buf, cap + 1);
-        }
-        r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            err = hd_error_set(HD_EIO, "%s: cannot read: %s", path, strerror(errno));
-            goto cleanup;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (n > KB_FILE_MAX) {
-        err = hd_error_set(HD_ETOOBIG, "%s: file is more than the %d bytes allowed", path,
-                           KB_FILE_MAX);
-        goto cleanup;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    buf = NULL;
-
-cleanup:
-    hd_free(buf);
-    close(fd);
-    return err;
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int is_article_name(const char *name)
-{
-    size_t n = strlen(name);
-
-    return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".md") == 0;
-}
-
 /*
  * hd_kb_import_dir - see kb.h. Reads the *.md files of `dir` (not hidden
  * ones, not sub-folders) in name order and imports them as
@@ -941,40 +869,18 @@ static int is_article_name(const char *name)
  */
 int hd_kb_import_dir(hd_store *st, const char *dir, hd_kb_import_stats *stats, int64_t now)
 {
-    DIR *d;
-    struct dirent *e;
     char **paths = NULL, **texts = NULL;
-    size_t *lens = NULL, n = 0, cap = 0, i;
+    size_t *lens = NULL, n = 0, i;
     int err = 0;
 
     if (stats != NULL)
         memset(stats, 0, sizeof(*stats));
-    d = opendir(dir);
-    if (d == NULL)
-        return hd_error_set(HD_EIO, "%s: cannot open the knowledge base folder: %s", dir,
-                            strerror(errno));
-    errno = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_article_name(e->d_name))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            paths = hd_realloc(paths, cap * sizeof(*paths));
-        }
-        paths[n++] = hd_sprintf("%s/%s", dir, e->d_name);
-    }
-    if (errno != 0)
-        err = hd_error_set(HD_EIO, "%s: cannot list the knowledge base folder: %s", dir,
-                           strerror(errno));
-    closedir(d);
-    if (err != 0)
-        goto cleanup;
-    if (n > 1)
-        qsort(paths, n, sizeof(*paths), cmp_str);
+    if ((err = hd_dir_list(dir, ".md", &paths, &n)) != 0)
+        return err;
     texts = hd_calloc(n ? n : 1, sizeof(*texts));
     lens = hd_calloc(n ? n : 1, sizeof(*lens));
     for (i = 0; i < n; i++) {
-        if ((err = read_file(paths[i], &texts[i], &lens[i])) != 0)
+        if ((err = hd_file_read(paths[i], KB_FILE_MAX, &texts[i], &lens[i])) != 0)
             goto cleanup;
     }
     err = hd_kb_import_files(st, (const char *const *)paths, (const char *const *)texts, lens, n,
