@@ -62,12 +62,12 @@ static json_t *message_json(const hd_message *m)
         json_object_set_new(o, "card", card);
     }
     for (i = 0; i < m->n_buttons; i++)
-        json_array_append_new(
-            buttons, json_pack("{s:s, s:s, s:s}", "action", m->buttons[i].action, "label",
-                               m->buttons[i].label, "style",
-                               m->buttons[i].style == HD_BUTTON_PRIMARY  ? "primary"
-                               : m->buttons[i].style == HD_BUTTON_DANGER ? "danger"
-                                                                         : "default"));
+        json_array_append_new(buttons,
+                              json_pack("{s:s, s:s, s:s}", "action", m->buttons[i].action, "label",
+                                        m->buttons[i].label, "style",
+                                        m->buttons[i].style == HD_BUTTON_PRIMARY  ? "primary"
+                                        : m->buttons[i].style == HD_BUTTON_DANGER ? "danger"
+                                                                                  : "default"));
     json_object_set_new(o, "buttons", buttons);
     return o;
 }
@@ -208,8 +208,9 @@ static int console_start(hd_channel *ch, hd_deliver_fn deliver, void *payload)
     int rc = 0;
 
     if (!c->json && isatty(fileno(c->in)))
-        fprintf(c->out, "deskbot chat as %s — type a message, a number to press a button, "
-                        "/as NAME to switch user, /quit to leave.\n",
+        fprintf(c->out,
+                "deskbot chat as %s — type a message, a number to press a button, "
+                "/as NAME to switch user, /quit to leave.\n",
                 c->user);
     while (rc == 0 && !c->stopping) {
         size_t len;
@@ -260,8 +261,8 @@ static void console_free(hd_channel *ch)
     hd_free(c);
 }
 
-static const hd_channel_type console_type = {"console", console_start, console_send,
-                                             console_stop, console_free};
+static const hd_channel_type console_type = {"console", console_start, console_send, console_stop,
+                                             console_free};
 
 hd_channel *hd_console_new(FILE *in, FILE *out, int json, int sync, const char *user)
 {

@@ -63,11 +63,20 @@ int cmd_chat(cli *c, int argc, char **argv)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
-        case 'u': user = optarg; break;
-        case 'j': json = 1; break;
-        case 's': sync = 1; break;
-        case 'h': fputs(chat_usage, stdout); return CLI_OK;
-        default: return cli_usage_error("chat", "unknown option '%s'", argv[optind - 1]);
+        case 'u':
+            user = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 's':
+            sync = 1;
+            break;
+        case 'h':
+            fputs(chat_usage, stdout);
+            return CLI_OK;
+        default:
+            return cli_usage_error("chat", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -95,11 +95,11 @@ static int kb_search(cli *c, int argc, char **argv)
         char *out;
 
         for (i = 0; i < n; i++)
-            json_array_append_new(
-                arr, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:f}", "id", hits[i].slug, "title",
-                               hits[i].title, "lang", hits[i].lang, "category", hits[i].category,
-                               "snippet", hits[i].snippet ? hits[i].snippet : "", "score",
-                               hits[i].score));
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:f}", "id",
+                                                 hits[i].slug, "title", hits[i].title, "lang",
+                                                 hits[i].lang, "category", hits[i].category,
+                                                 "snippet", hits[i].snippet ? hits[i].snippet : "",
+                                                 "score", hits[i].score));
         out = json_dumps(arr, JSON_COMPACT);
         printf("%s\n", out);
         free(out);

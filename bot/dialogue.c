@@ -63,15 +63,15 @@ typedef struct turn {
     const hd_turn *in;
     hd_replies *out;
     hd_employee *me;
-    json_t *st;         /* the conversation state, owned */
-    int64_t version;    /* the version this turn saves */
-    int64_t loaded;     /* the version it started from (0: new) */
+    json_t *st;      /* the conversation state, owned */
+    int64_t version; /* the version this turn saves */
+    int64_t loaded;  /* the version it started from (0: new) */
     hd_lang lang;
-    size_t reply;       /* index + 1 in `out` of the one message answering the user, 0: none yet */
-    int refused;        /* a refused click: the conversation is left as it was */
+    size_t reply; /* index + 1 in `out` of the one message answering the user, 0: none yet */
+    int refused;  /* a refused click: the conversation is left as it was */
     pending_button *pending;
     size_t n_pending, cap_pending;
-    int err;            /* a database error: the turn is rolled back */
+    int err; /* a database error: the turn is rolled back */
 } turn;
 
 int hd_dialogue_new(hd_dialogue **out, hd_desk *desk, const hd_catalog *cat, const hd_nlu *nlu)
@@ -207,9 +207,8 @@ static void say(turn *t, phrase p, ...)
  * `version`. Its label shows at once; its token is made when the turn ends
  * (finish_buttons), one record per message.
  */
-static void button_on(turn *t, hd_message *m, const char *user, const char *group,
-                      int64_t version, const char *action, const char *arg, const char *label,
-                      hd_button_style style)
+static void button_on(turn *t, hd_message *m, const char *user, const char *group, int64_t version,
+                      const char *action, const char *arg, const char *label, hd_button_style style)
 {
     pending_button *p;
 
@@ -259,9 +258,8 @@ static void finish_buttons(turn *t)
                     j - i < HD_ARRAY_SIZE(specs);
              j++)
             specs[j - i] = t->pending[j].spec;
-        t->err = hd_actions_create(t->d->desk, m->channel, t->pending[i].user,
-                                   t->pending[i].group, t->pending[i].version, m->id, specs,
-                                   j - i, t->in->now, tokens);
+        t->err = hd_actions_create(t->d->desk, m->channel, t->pending[i].user, t->pending[i].group,
+                                   t->pending[i].version, m->id, specs, j - i, t->in->now, tokens);
         for (k = i; k < j && !t->err; k++) {
             hd_free(m->buttons[t->pending[k].button].action);
             m->buttons[t->pending[k].button].action = hd_strdup(tokens[k - i]);
@@ -274,14 +272,13 @@ static void finish_buttons(turn *t)
 static void button(turn *t, const char *action, const char *arg, phrase label,
                    hd_button_style style)
 {
-    button_on(t, reply(t), t->in->user_id, NULL, t->version, action, arg,
-              hd_say(t->lang, label), style);
+    button_on(t, reply(t), t->in->user_id, NULL, t->version, action, arg, hd_say(t->lang, label),
+              style);
 }
 
 static void button_text(turn *t, const char *action, const char *arg, const char *label)
 {
-    button_on(t, reply(t), t->in->user_id, NULL, t->version, action, arg, label,
-              HD_BUTTON_DEFAULT);
+    button_on(t, reply(t), t->in->user_id, NULL, t->version, action, arg, label, HD_BUTTON_DEFAULT);
 }
 
 static void menu(turn *t)
@@ -314,16 +311,16 @@ static int is_word(const char *text, const char *const *words)
     return 0;
 }
 
-static const char *const yes_words[] = {"yes", "y", "ok", "okay", "submit", "send", "sure",
-                                        "yes please", "是", "是的", "好", "好的", "提交", "对",
-                                        "可以", NULL};
-static const char *const no_words[] = {"no", "n", "nope", "not really", "still broken",
-                                       "didn't help", "no it didn't", "否", "不", "不是",
-                                       "没用", "不行", "没解决", "还是不行", NULL};
-static const char *const skip_words[] = {"skip", "none", "no error", "n/a", "pass", "跳过",
-                                         "没有", "无", NULL};
-static const char *const cancel_words[] = {"cancel", "stop", "never mind", "nevermind",
-                                           "forget it", "取消", "算了", "不用了", NULL};
+static const char *const yes_words[] = {"yes",  "y",          "ok",   "okay", "submit", "send",
+                                        "sure", "yes please", "是",   "是的", "好",     "好的",
+                                        "提交", "对",         "可以", NULL};
+static const char *const no_words[] = {
+    "no",   "n",    "nope", "not really", "still broken", "didn't help", "no it didn't", "否", "不",
+    "不是", "没用", "不行", "没解决",     "还是不行",     NULL};
+static const char *const skip_words[] = {"skip", "none", "no error", "n/a", "pass",
+                                         "跳过", "没有", "无",       NULL};
+static const char *const cancel_words[] = {"cancel", "stop", "never mind", "nevermind", "forget it",
+                                           "取消",   "算了", "不用了",     NULL};
 
 /* ---- tickets and notifications ------------------------------------------ */
 
@@ -374,7 +371,8 @@ static void card_fields(turn *t, hd_message *m, const hd_ticket *tk, hd_lang lan
     json_t *v;
 
     hd_message_field(m, hd_say(lang, P_F_REQUESTER), tk->requester_name);
-    hd_message_field(m, hd_say(lang, P_F_STATUS), hd_status_title(lang, hd_status_name(tk->status)));
+    hd_message_field(m, hd_say(lang, P_F_STATUS),
+                     hd_status_title(lang, hd_status_name(tk->status)));
     hd_message_field(m, hd_say(lang, P_F_GROUP), tk->assignment_group);
     if (tk->assignee)
         hd_message_field(m, hd_say(lang, P_F_ASSIGNEE), tk->assignee);
@@ -457,9 +455,9 @@ static void contact_start(turn *t)
 }
 
 /* Open a ticket for the user; returns it (caller frees) or NULL after saying why. */
-static hd_ticket *open_ticket(turn *t, hd_ticket_type type, const char *category,
-                              const char *title, const char *description, json_t *details,
-                              hd_impact impact, hd_urgency urgency, int handover)
+static hd_ticket *open_ticket(turn *t, hd_ticket_type type, const char *category, const char *title,
+                              const char *description, json_t *details, hd_impact impact,
+                              hd_urgency urgency, int handover)
 {
     hd_ticket_spec spec = {0};
     hd_ticket *tk = NULL;
@@ -774,10 +772,11 @@ static void show_ticket(turn *t, const hd_ticket *tk)
     m->card_title = hd_sprintf("%s · %s", tk->number, tk->title);
     hd_message_field(m, hd_say(t->lang, P_F_STATUS),
                      hd_status_title(t->lang, hd_status_name(tk->status)));
-    hd_message_field(m, hd_say(t->lang, P_F_PRIORITY), tk->priority == 1   ? "P1"
-                                                       : tk->priority == 2 ? "P2"
-                                                       : tk->priority == 3 ? "P3"
-                                                                           : "P4");
+    hd_message_field(m, hd_say(t->lang, P_F_PRIORITY),
+                     tk->priority == 1   ? "P1"
+                     : tk->priority == 2 ? "P2"
+                     : tk->priority == 3 ? "P3"
+                                         : "P4");
     hd_message_field(m, hd_say(t->lang, P_F_GROUP), tk->assignment_group);
     if (tk->assignee)
         hd_message_field(m, hd_say(t->lang, P_F_ASSIGNEE), tk->assignee);
@@ -889,8 +888,8 @@ static void do_nudge(turn *t, const char *ref)
 
 static void add_info(turn *t, const char *number, const char *text)
 {
-    int err = hd_ticket_add_note(t->d->desk, number, "comment", t->me->display_name, text,
-                                 t->in->now);
+    int err =
+        hd_ticket_add_note(t->d->desk, number, "comment", t->me->display_name, text, t->in->now);
     hd_ticket *tk = NULL;
 
     reset(t);
@@ -1046,8 +1045,7 @@ static void agent_act(turn *t, const char *verb, const char *number, const char 
             say(t, P_ESCALATED_USER, after->number, after->assignment_group);
             tell_requester(t, after, P_ESCALATED_USER, after->number, after->assignment_group);
             group_card(t, after, 0);
-            group_note(t, after->assignment_group, P_ESCALATED_GROUP, after->number, old_group,
-                       me);
+            group_note(t, after->assignment_group, P_ESCALATED_GROUP, after->number, old_group, me);
         }
     } else if (note == NULL || note[0] == '\0') {
         st_set(t, "step", "resolve_note");
@@ -1077,8 +1075,8 @@ static int agent_command(turn *t, const char *text)
 {
     static const struct {
         const char *word, *verb;
-    } verbs[] = {{"take", "take"},         {"resolve", "resolve"}, {"escalate", "escalate"},
-                 {"接单", "take"},         {"解决", "resolve"},     {"升级", "escalate"}};
+    } verbs[] = {{"take", "take"}, {"resolve", "resolve"}, {"escalate", "escalate"},
+                 {"接单", "take"}, {"解决", "resolve"},    {"升级", "escalate"}};
     char number[32];
     const char *p = text;
     size_t i, len;
@@ -1406,8 +1404,9 @@ static void kb_answer(turn *t, int solved, const char *slug)
     const char *intent = st_str(t, "intent");
     int err;
 
-    if (slug && (err = hd_kb_feedback(hd_desk_store(t->d->desk), slug, t->me->id, solved,
-                                      t->in->now)) != 0 &&
+    if (slug &&
+        (err = hd_kb_feedback(hd_desk_store(t->d->desk), slug, t->me->id, solved, t->in->now)) !=
+            0 &&
         (err == HD_EDB || err == HD_EBUSY))
         t->err = err;
     if (solved) {
@@ -1750,8 +1749,8 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
     if (!t.refused) {
         char *state = json_dumps(t.st, JSON_COMPACT);
 
-        err = hd_conv_save(d->desk, in->channel, in->user_id, emp, state, t.version,
-                           busy_step(&t), in->now);
+        err = hd_conv_save(d->desk, in->channel, in->user_id, emp, state, t.version, busy_step(&t),
+                           in->now);
         free(state);
     }
     if (err == 0)

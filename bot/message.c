@@ -125,8 +125,7 @@ void hd_message_field(hd_message *m, const char *name, const char *value)
     m->n_fields++;
 }
 
-void hd_message_button(hd_message *m, const char *action, const char *label,
-                       hd_button_style style)
+void hd_message_button(hd_message *m, const char *action, const char *label, hd_button_style style)
 {
     m->buttons = hd_realloc(m->buttons, (m->n_buttons + 1) * sizeof(hd_button));
     m->buttons[m->n_buttons].action = hd_strdup(action);

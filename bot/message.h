@@ -61,12 +61,10 @@ void hd_replies_truncate(hd_replies *r, size_t n);
 void hd_replies_clear(hd_replies *r);
 
 /* hd_message_text - set (replace) the text; takes a printf format. */
-void hd_message_text(hd_message *m, const char *fmt, ...)
-    HD_PRINTF(2, 3);
+void hd_message_text(hd_message *m, const char *fmt, ...) HD_PRINTF(2, 3);
 
 /* hd_message_append - add to the text. */
-void hd_message_append(hd_message *m, const char *fmt, ...)
-    HD_PRINTF(2, 3);
+void hd_message_append(hd_message *m, const char *fmt, ...) HD_PRINTF(2, 3);
 
 /*
  * hd_message_vappend - add to the text from a format that is not a literal
@@ -75,7 +73,6 @@ void hd_message_append(hd_message *m, const char *fmt, ...)
 void hd_message_vappend(hd_message *m, const char *fmt, va_list ap);
 
 void hd_message_field(hd_message *m, const char *name, const char *value);
-void hd_message_button(hd_message *m, const char *action, const char *label,
-                       hd_button_style style);
+void hd_message_button(hd_message *m, const char *action, const char *label, hd_button_style style);
 
 #endif

@@ -34,7 +34,8 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_KB_OTHERS] = {"Other articles:", "其他相关文章："},
     [P_B_SOLVED] = {"This solved it", "问题解决了"},
     [P_B_STILL] = {"I still need help", "仍需帮助"},
-    [P_KB_SOLVED] = {"Great, glad that helped! Anything else?", "太好了，很高兴帮到您！还有其他问题吗？"},
+    [P_KB_SOLVED] = {"Great, glad that helped! Anything else?",
+                     "太好了，很高兴帮到您！还有其他问题吗？"},
     [P_KB_NONE] = {"I couldn't find an article about that.", "没有找到相关的文章。"},
     [P_B_ASK_DESK] = {"Ask the service desk", "咨询服务台"},
     [P_KB_CONTINUE] = {"OK, let's get this to the right team.", "好的，我们把问题交给对应的团队。"},
@@ -55,11 +56,12 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_NOTHING_TO_CANCEL] = {"There's nothing to cancel. Anything else I can help with?",
                              "目前没有需要取消的内容。还有什么可以帮您？"},
     [P_THANKS] = {"You're welcome! Anything else?", "不客气！还有其他需要吗？"},
-    [P_OUT_OF_SCOPE] = {"I can only help with IT matters: computers, accounts, email, printers, "
-                        "software and the like. For anything else, please contact the right "
-                        "team. Here is what I can do:",
-                        "我只能处理 IT 相关的问题，例如电脑、账号、邮箱、打印机和软件。其他问题请联系相应的部门。"
-                        "我可以帮您："},
+    [P_OUT_OF_SCOPE] =
+        {"I can only help with IT matters: computers, accounts, email, printers, "
+         "software and the like. For anything else, please contact the right "
+         "team. Here is what I can do:",
+         "我只能处理 IT 相关的问题，例如电脑、账号、邮箱、打印机和软件。其他问题请联系相应的部门。"
+         "我可以帮您："},
     [P_SWITCH] = {"You're in the middle of something else (%s). Keep that draft, or drop it and "
                   "go on with your new question?",
                   "您还有一个未完成的请求（%s）。保留它，还是放弃并处理新的问题？"},
@@ -89,13 +91,15 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_ADD_GROUP] = {"%s added to %s: %s", "%s 给 %s 补充了信息：%s"},
     [P_HUMAN] = {"I've asked the service desk to get back to you personally: **%s**.",
                  "已请服务台人员与您联系：**%s**。"},
-    [P_COMPLAINT] = {"I'm sorry we let you down. I've passed your complaint to the service "
-                     "management team as **%s**, and someone will get back to you.",
-                     "非常抱歉给您带来不好的体验。您的投诉已提交给服务管理团队，编号 **%s**，会有专人联系您。"},
+    [P_COMPLAINT] =
+        {"I'm sorry we let you down. I've passed your complaint to the service "
+         "management team as **%s**, and someone will get back to you.",
+         "非常抱歉给您带来不好的体验。您的投诉已提交给服务管理团队，编号 **%s**，会有专人联系您。"},
     [P_TICKET_FINAL] = {"%s is already %s.", "%s 已经是%s状态。"},
-    [P_SURVEY] = {"Your ticket **%s** (%s) has been resolved: %s\nHow would you rate the help "
-                  "you got? If it isn't fixed, tell us with \"Not fixed\".",
-                  "您的工单 **%s**（%s）已解决：%s\n请为本次服务评分。如果问题没有解决，请点“未解决”。"},
+    [P_SURVEY] =
+        {"Your ticket **%s** (%s) has been resolved: %s\nHow would you rate the help "
+         "you got? If it isn't fixed, tell us with \"Not fixed\".",
+         "您的工单 **%s**（%s）已解决：%s\n请为本次服务评分。如果问题没有解决，请点“未解决”。"},
     [P_B_NOT_FIXED] = {"Not fixed", "未解决"},
     [P_THANKS_RATING] = {"Thanks for your rating!", "感谢您的评价！"},
     [P_LOW_RATING] = {"Sorry it wasn't better. What could we have done better? (Reply with a "
@@ -104,7 +108,8 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_COMMENT_THANKS] = {"Thank you, I've passed that on.", "谢谢，已转达。"},
     [P_REOPENED] = {"I've reopened %s and told the team it isn't fixed.",
                     "已重新打开 %s，并通知团队问题仍未解决。"},
-    [P_GROUP_REOPENED] = {"%s was reopened by %s: not fixed. %s", "%s 被 %s 重新打开：问题未解决。%s"},
+    [P_GROUP_REOPENED] = {"%s was reopened by %s: not fixed. %s",
+                          "%s 被 %s 重新打开：问题未解决。%s"},
     [P_BUTTON_EXPIRED] = {"That button is no longer active.", "这个按钮已失效。"},
     [P_BUTTON_NOT_YOURS] = {"Sorry, that button isn't for you.", "抱歉，这个按钮不是给您的。"},
     [P_BUTTON_UNKNOWN] = {"Sorry, I don't recognise that action.", "抱歉，无法识别这个操作。"},
@@ -149,14 +154,22 @@ static const struct {
     const char *slot;
     const char *title[HD_LANG_COUNT];
 } slot_titles[] = {
-    {"location", {"Location", "位置"}},     {"impact", {"Who is affected", "影响范围"}},
-    {"urgency", {"Urgency", "紧急程度"}},   {"since", {"Since", "开始时间"}},
-    {"error", {"Error message", "错误信息"}}, {"asset_tag", {"Asset tag", "资产编号"}},
-    {"phone", {"Phone", "电话"}},           {"email", {"Email", "邮箱"}},
-    {"ticket", {"Ticket", "工单"}},         {"info", {"Information", "补充信息"}},
-    {"system", {"System or folder", "系统或目录"}}, {"reason", {"Reason", "原因"}},
-    {"software", {"Software", "软件"}},     {"item", {"Item", "物品"}},
-    {"account", {"Account", "账号"}},       {"change", {"Change", "变更内容"}},
+    {"location", {"Location", "位置"}},
+    {"impact", {"Who is affected", "影响范围"}},
+    {"urgency", {"Urgency", "紧急程度"}},
+    {"since", {"Since", "开始时间"}},
+    {"error", {"Error message", "错误信息"}},
+    {"asset_tag", {"Asset tag", "资产编号"}},
+    {"phone", {"Phone", "电话"}},
+    {"email", {"Email", "邮箱"}},
+    {"ticket", {"Ticket", "工单"}},
+    {"info", {"Information", "补充信息"}},
+    {"system", {"System or folder", "系统或目录"}},
+    {"reason", {"Reason", "原因"}},
+    {"software", {"Software", "软件"}},
+    {"item", {"Item", "物品"}},
+    {"account", {"Account", "账号"}},
+    {"change", {"Change", "变更内容"}},
     {"window", {"When", "时间"}},
 };
 
@@ -176,10 +189,14 @@ const char *hd_status_title(hd_lang lang, const char *status)
         const char *status;
         const char *title[HD_LANG_COUNT];
     } titles[] = {
-        {"new", {"new", "新建"}},           {"assigned", {"waiting for an agent", "待处理"}},
-        {"in_progress", {"in progress", "处理中"}}, {"pending", {"waiting", "等待中"}},
-        {"resolved", {"resolved", "已解决"}},        {"closed", {"closed", "已关闭"}},
-        {"cancelled", {"cancelled", "已取消"}},      {"reopened", {"reopened", "已重新打开"}},
+        {"new", {"new", "新建"}},
+        {"assigned", {"waiting for an agent", "待处理"}},
+        {"in_progress", {"in progress", "处理中"}},
+        {"pending", {"waiting", "等待中"}},
+        {"resolved", {"resolved", "已解决"}},
+        {"closed", {"closed", "已关闭"}},
+        {"cancelled", {"cancelled", "已取消"}},
+        {"reopened", {"reopened", "已重新打开"}},
     };
     size_t i;
 

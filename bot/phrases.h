@@ -8,7 +8,7 @@
 #include "hd/intent.h"
 
 typedef enum phrase {
-    P_MENU,              /* name */
+    P_MENU, /* name */
     P_B_REPORT,
     P_B_REQUEST,
     P_B_HOWTO,
@@ -19,7 +19,7 @@ typedef enum phrase {
     P_DESCRIBE_HOWTO,
     P_CLARIFY,
     P_B_SOMETHING_ELSE,
-    P_KB_FOUND,          /* article title, snippet */
+    P_KB_FOUND, /* article title, snippet */
     P_KB_OTHERS,
     P_B_SOLVED,
     P_B_STILL,
@@ -30,59 +30,59 @@ typedef enum phrase {
     P_B_SKIP,
     P_B_CANCEL,
     P_SKIP_HINT,
-    P_NOT_UNDERSTOOD,    /* the question again */
+    P_NOT_UNDERSTOOD, /* the question again */
     P_SUMMARY,
     P_F_DESCRIPTION,
     P_F_PRIORITY,
     P_B_SUBMIT,
     P_B_EDIT,
     P_EDIT_WHICH,
-    P_CREATED,           /* number, priority */
-    P_SLA,               /* response time, resolution time */
+    P_CREATED, /* number, priority */
+    P_SLA,     /* response time, resolution time */
     P_DROPPED,
     P_NOTHING_TO_CANCEL,
     P_THANKS,
     P_OUT_OF_SCOPE,
-    P_SWITCH,            /* label of the draft */
+    P_SWITCH, /* label of the draft */
     P_B_KEEP,
     P_B_DROP,
     P_KEPT,
-    P_EXPIRED,           /* label, minutes */
+    P_EXPIRED, /* label, minutes */
     P_STATUS_NONE,
     P_STATUS_LIST,
-    P_STATUS_LINE,       /* number, title, status, priority */
+    P_STATUS_LINE, /* number, title, status, priority */
     P_NOT_YOURS,
-    P_NO_SUCH_TICKET,    /* number */
+    P_NO_SUCH_TICKET, /* number */
     P_WHICH_TICKET,
-    P_NUDGED,            /* group, number */
-    P_NUDGE_TOO_SOON,    /* number, minutes ago, minutes left */
-    P_NUDGE_GROUP,       /* requester, number, title */
-    P_ADD_WHAT,          /* number */
-    P_ADDED,             /* number */
-    P_ADD_GROUP,         /* requester, number, text */
-    P_HUMAN,             /* number */
-    P_COMPLAINT,         /* number */
-    P_TICKET_FINAL,      /* number, status */
-    P_SURVEY,            /* number, title, resolution */
+    P_NUDGED,         /* group, number */
+    P_NUDGE_TOO_SOON, /* number, minutes ago, minutes left */
+    P_NUDGE_GROUP,    /* requester, number, title */
+    P_ADD_WHAT,       /* number */
+    P_ADDED,          /* number */
+    P_ADD_GROUP,      /* requester, number, text */
+    P_HUMAN,          /* number */
+    P_COMPLAINT,      /* number */
+    P_TICKET_FINAL,   /* number, status */
+    P_SURVEY,         /* number, title, resolution */
     P_B_NOT_FIXED,
     P_THANKS_RATING,
     P_LOW_RATING,
     P_COMMENT_THANKS,
-    P_REOPENED,          /* number */
-    P_GROUP_REOPENED,    /* number, requester, comment */
+    P_REOPENED,       /* number */
+    P_GROUP_REOPENED, /* number, requester, comment */
     P_BUTTON_EXPIRED,
     P_BUTTON_NOT_YOURS,
     P_BUTTON_UNKNOWN,
-    P_AGENT_ONLY,        /* group */
-    P_TAKEN_USER,        /* agent, number */
-    P_TAKEN_GROUP,       /* agent, number */
-    P_ESCALATED_USER,    /* number, group */
-    P_ESCALATED_GROUP,   /* number, from group, agent */
-    P_RESOLVE_NOTE,      /* number */
-    P_RESOLVED_AGENT,    /* number */
-    P_RESOLVED_GROUP,    /* number, agent, note */
-    P_AGENT_FAILED,      /* reason */
-    P_NEW_TICKET_GROUP,  /* number, priority, label */
+    P_AGENT_ONLY,       /* group */
+    P_TAKEN_USER,       /* agent, number */
+    P_TAKEN_GROUP,      /* agent, number */
+    P_ESCALATED_USER,   /* number, group */
+    P_ESCALATED_GROUP,  /* number, from group, agent */
+    P_RESOLVE_NOTE,     /* number */
+    P_RESOLVED_AGENT,   /* number */
+    P_RESOLVED_GROUP,   /* number, agent, note */
+    P_AGENT_FAILED,     /* reason */
+    P_NEW_TICKET_GROUP, /* number, priority, label */
     P_F_REQUESTER,
     P_F_STATUS,
     P_F_GROUP,
@@ -92,9 +92,9 @@ typedef enum phrase {
     P_B_TAKE,
     P_B_ESCALATE,
     P_B_RESOLVE,
-    P_CHOSE,             /* label */
+    P_CHOSE, /* label */
     P_HANDOVER_FLAG,
-    P_CONSULT_TITLE,     /* (a prefix, no arguments) */
+    P_CONSULT_TITLE, /* (a prefix, no arguments) */
     P_COUNT
 } phrase;
 

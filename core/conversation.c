@@ -207,10 +207,9 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id,
-                      const char *group, int64_t version, const char *message_id,
-                      const hd_button_spec *b, size_t n, int64_t now,
-                      char (*tokens)[HD_TOKEN_LEN + 1])
+int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id, const char *group,
+                      int64_t version, const char *message_id, const hd_button_spec *b, size_t n,
+                      int64_t now, char (*tokens)[HD_TOKEN_LEN + 1])
 {
     hd_store *st = hd_desk_store(desk);
     sqlite3_stmt *s = hd_store__stmt(

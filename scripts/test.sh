@@ -5,7 +5,7 @@
 # also runs the libFuzzer targets for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh packages clang libclang-rt-14-dev jq sqlite3
+scripts/setup.sh packages clang libclang-rt-14-dev clang-format jq sqlite3
 
 scripts/setup.sh build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHD_WERROR=ON
 echo "==> testing build (gcc)"

@@ -69,10 +69,9 @@ typedef struct hd_button_spec {
  * random secret makes it unguessable. One row per message: pressing one of
  * its buttons uses them all.
  */
-int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id,
-                      const char *group, int64_t version, const char *message_id,
-                      const hd_button_spec *b, size_t n, int64_t now,
-                      char (*tokens)[HD_TOKEN_LEN + 1]);
+int hd_actions_create(hd_desk *desk, const char *channel, const char *user_id, const char *group,
+                      int64_t version, const char *message_id, const hd_button_spec *b, size_t n,
+                      int64_t now, char (*tokens)[HD_TOKEN_LEN + 1]);
 
 typedef struct hd_action {
     char *channel;

@@ -80,30 +80,30 @@ typedef enum hd_slot_type {
 const char *hd_slot_type_name(hd_slot_type type);
 
 typedef struct hd_slot_value_def {
-    char *value;                     /* canonical value stored on the ticket */
-    char *label[HD_LANG_COUNT];      /* shown on a button */
-    char **synonyms[HD_LANG_COUNT];  /* lower-case words or phrases */
+    char *value;                    /* canonical value stored on the ticket */
+    char *label[HD_LANG_COUNT];     /* shown on a button */
+    char **synonyms[HD_LANG_COUNT]; /* lower-case words or phrases */
     size_t n_synonyms[HD_LANG_COUNT];
 } hd_slot_value_def;
 
 typedef struct hd_slot_def {
-    char *name;                  /* key in the ticket's details, e.g. "location" */
+    char *name; /* key in the ticket's details, e.g. "location" */
     hd_slot_type type;
     int required;
     char *prompt[HD_LANG_COUNT]; /* the question asked when it is missing */
     hd_slot_value_def *values;   /* HD_SLOT_ENUM; built in for IMPACT and URGENCY */
     size_t n_values;
-    void *pattern;               /* compiled regex_t for HD_SLOT_PATTERN, else NULL */
+    void *pattern; /* compiled regex_t for HD_SLOT_PATTERN, else NULL */
 } hd_slot_def;
 
 typedef struct hd_intent {
-    char *name;                  /* e.g. "incident.printer" */
+    char *name; /* e.g. "incident.printer" */
     hd_intent_kind kind;
-    char *label[HD_LANG_COUNT];  /* for "did you mean" buttons and ticket titles */
-    int has_ticket;              /* ticket_type/category below are set */
+    char *label[HD_LANG_COUNT]; /* for "did you mean" buttons and ticket titles */
+    int has_ticket;             /* ticket_type/category below are set */
     hd_ticket_type ticket_type;
-    char *category;              /* may be NULL */
-    int kb_first;                /* try the knowledge base before collecting slots */
+    char *category; /* may be NULL */
+    int kb_first;   /* try the knowledge base before collecting slots */
     char **examples[HD_LANG_COUNT];
     size_t n_examples[HD_LANG_COUNT];
     char **keywords[HD_LANG_COUNT];
@@ -121,8 +121,7 @@ typedef struct hd_catalog hd_catalog;
  * file and the field ("incident.printer.json: slots[1].type: unknown slot
  * type 'colour'"). Nothing is returned for a partly valid catalog.
  */
-int hd_catalog_load(hd_catalog **out, const char *const *names, const char *const *texts,
-                    size_t n);
+int hd_catalog_load(hd_catalog **out, const char *const *names, const char *const *texts, size_t n);
 
 /* hd_catalog_load_dir - hd_catalog_load on every *.json file of `dir`. */
 int hd_catalog_load_dir(hd_catalog **out, const char *dir);
@@ -155,7 +154,7 @@ typedef struct hd_parse {
     hd_lang lang;
     hd_guess guesses[HD_NLU_GUESSES]; /* best first */
     int n_guesses;
-    hd_slot slots[HD_NLU_MAX_SLOTS];  /* every slot recognised in the text */
+    hd_slot slots[HD_NLU_MAX_SLOTS]; /* every slot recognised in the text */
     int n_slots;
 } hd_parse;
 
