@@ -1142,7 +1142,8 @@ static void rate(turn *t, const char *arg)
         say(t, P_REOPENED, number);
         group_note(t, tk->assignment_group, P_GROUP_REOPENED, number, t->me->display_name, "");
         group_card(t, tk, 1);
-    } else if (rating <= 2) {
+    } else if (rating <= 2 && at_step(t, "idle")) {
+        /* Asked only when no draft is open, so answering cannot lose one. */
         say(t, P_LOW_RATING);
         st_set(t, "step", "survey_comment");
         st_set(t, "ticket", number);

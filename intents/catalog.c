@@ -30,8 +30,8 @@ struct hd_catalog {
 static const char *const lang_names[HD_LANG_COUNT] = {"en", "zh"};
 
 static const char *const kind_names[HD_KIND_COUNT] = {
-    "greeting", "help",  "incident",  "request", "change", "howto",  "status",
-    "nudge",    "add_info", "human", "complaint", "cancel", "thanks", "out_of_scope"};
+    "greeting", "help",     "incident", "request",   "change", "howto",  "status",
+    "nudge",    "add_info", "human",    "complaint", "cancel", "thanks", "out_of_scope"};
 
 static const char *const slot_type_names[HD_SLOT_TYPE_COUNT] = {
     "text",  "enum",          "pattern", "location",      "asset_tag", "phone",
@@ -418,8 +418,8 @@ static int get_bool(where *w, json_t *obj, const char *key, int *out)
     return err;
 }
 
-static void builtin_values(hd_slot_def *s, const char *const (*labels)[HD_LANG_COUNT],
-                           size_t n, const char *(*name)(int))
+static void builtin_values(hd_slot_def *s, const char *const (*labels)[HD_LANG_COUNT], size_t n,
+                           const char *(*name)(int))
 {
     size_t i;
     int l;
@@ -691,8 +691,7 @@ cleanup:
  * `names[i]` may be a path, whose last component (less ".json") must equal
  * the intent's name.
  */
-int hd_catalog_load(hd_catalog **out, const char *const *names, const char *const *texts,
-                    size_t n)
+int hd_catalog_load(hd_catalog **out, const char *const *names, const char *const *texts, size_t n)
 {
     hd_catalog *cat;
     size_t i, j;
@@ -762,8 +761,7 @@ int hd_catalog_load_dir(hd_catalog **out, const char *dir)
         if (!is_intent_file(e->d_name))
             continue;
         if (n == CATALOG_MAX_FILES) {
-            err = hd_error_set(HD_ECONFIG, "%s: more than %d intent files", dir,
-                               CATALOG_MAX_FILES);
+            err = hd_error_set(HD_ECONFIG, "%s: more than %d intent files", dir, CATALOG_MAX_FILES);
             break;
         }
         if (n == cap) {

@@ -3,23 +3,26 @@
  * likeliest intents and the slots it names.
  *
  * The classifier is a multinomial naive Bayes model per language, trained
- * at start-up on the catalog's examples. Features are Latin words
- * (lower-cased, with a light suffix stripping so "printers", "printing"
- * and "printed" meet "print"; numbers become one token), pairs of
- * neighbouring Latin words, and CJK characters and pairs of neighbouring
- * characters. Each feature counts once per message (binarised counts work
- * better than raw counts on short texts), and probabilities use additive
- * (Laplace) smoothing. A feature is found through an open-addressing hash
- * table keyed by its 64-bit FNV-1a hash; each row of per-intent log
- * probabilities is one dense float array.
+ * at start-up on the catalog's examples, each keyword counting as one more
+ * example of its intent. Features are Latin words (lower-cased, with a
+ * light suffix stripping so "printers", "printing" and "printed" meet
+ * "print"; numbers become one token), pairs of neighbouring Latin words,
+ * CJK characters and pairs of neighbouring characters, and in the English
+ * model the letter trigrams of each word ("^pr", "pri", … "er$"), which
+ * carry over to word forms and typos the examples do not have. Each
+ * feature counts once per message (binarised counts suit short texts), and
+ * probabilities use additive (Laplace) smoothing. A feature is found
+ * through an open-addressing hash table keyed by its 64-bit FNV-1a hash;
+ * each row of per-intent log probabilities is one dense float array.
  *
- * The catalog's keywords are rules on top: a keyword found in the message
- * (whole words in Latin script, a substring in CJK) adds fixed
- * log-evidence to its intent. Scores become confidences by a softmax at a
- * temperature fitted at start-up, per language, to minimise the
- * leave-one-out log loss on the examples themselves, so a confidence of
- * 0.8 means about what it says on text like the examples, and a message
- * with no known feature gets the same low confidence for every intent.
+ * The catalog's keywords are also rules: a keyword found in the message
+ * (whole words in Latin script, a substring in CJK) adds log-evidence to
+ * its intent. Scores become confidences by a softmax at a temperature; the
+ * temperature and the keyword weight are fitted at start-up, per language,
+ * to minimise the leave-one-out log loss on the examples, so a confidence
+ * of 0.8 means about what it says on text like the examples, and a
+ * message with no known feature gets the same low confidence for every
+ * intent.
  */
 #include "hd/intent.h"
 
@@ -32,19 +35,14 @@
 
 /* Additive smoothing of the feature counts. */
 #define NLU_ALPHA 0.3
-/* The grids searched for the temperature and the keyword weight. */
-#define NLU_T_MIN 0.25
-#define NLU_T_MAX 60.0
-#define NLU_T_STEP 1.1
-#define NLU_B_MAX 6.0
-#define NLU_B_STEP 0.25
 /* At most this many keywords of one intent count. */
 #define NLU_KEYWORD_MAX 2
 /* The longest Latin word kept whole, in bytes. */
 #define WORD_MAX 40
-/* Units (words and CJK characters) and features read from one message. */
+/* Units (words and CJK characters), letter trigrams and features read from one message. */
 #define MAX_UNITS 1024
-#define MAX_FEATS (2 * MAX_UNITS)
+#define MAX_GRAMS 4096
+#define MAX_FEATS (2 * MAX_UNITS + MAX_GRAMS)
 
 #define FNV_BASIS 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -67,10 +65,11 @@ typedef struct table {
 } table;
 
 typedef struct model {
-    table feats;  /* feature hash -> row */
-    float *logp;  /* n_feats rows of n_intents log P(feature | intent) */
+    table feats; /* feature hash -> row */
+    float *logp; /* n_feats rows of n_intents log P(feature | intent) */
     double temperature;
     double boost; /* log-evidence of one matched keyword, after the temperature */
+    double power; /* the temperature grows as (known features)^power */
 } model;
 
 typedef struct keyword {
@@ -93,6 +92,7 @@ struct hd_nlu {
 typedef struct scratch {
     hd_text t;
     unit units[MAX_UNITS];
+    uint64_t grams[MAX_GRAMS];
     uint64_t feats[MAX_FEATS];
 } scratch;
 
@@ -238,8 +238,7 @@ static size_t stem(char *w, size_t n)
     } else if (n > 4 && (ends(w, n, "sses") || ends(w, n, "ches") || ends(w, n, "shes") ||
                          ends(w, n, "xes") || ends(w, n, "zes"))) {
         n -= 2;
-    } else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' &&
-               w[n - 2] != 'i') {
+    } else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i') {
         n -= 1;
     }
     if (n > 5 && ends(w, n, "ing")) {
@@ -259,8 +258,7 @@ static size_t stem(char *w, size_t n)
 
 static int is_word_cp(uint32_t cp)
 {
-    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-           (cp >= 0x370 && cp <= 0x52F);
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x52F);
 }
 
 static int is_sentence_mark(uint32_t cp)
@@ -273,7 +271,9 @@ static int is_sentence_mark(uint32_t cp)
 typedef struct reader {
     unit *u;
     int n, max;
-    int gap;           /* 0 adjacent, 1 spaces or symbols, 2 a sentence mark */
+    uint64_t *grams; /* letter trigrams of the words, or NULL for none */
+    int n_grams, max_grams;
+    int gap; /* 0 adjacent, 1 spaces or symbols, 2 a sentence mark */
     char word[WORD_MAX];
     size_t wlen;
     int in_word, ascii_only, digits_only;
@@ -315,15 +315,30 @@ static void flush_word(reader *r)
         n = 1;
     }
     stop = is_stop(r->word, n, stop_words, HD_ARRAY_SIZE(stop_words));
+    if (r->grams && r->ascii_only && !r->digits_only && !stop && n >= 3) {
+        char b[WORD_MAX + 2];
+        size_t k;
+
+        /* "^printer$" gives "^pr", "pri", … "er$": typos and word forms still meet */
+        b[0] = '^';
+        memcpy(b + 1, r->word, n);
+        b[n + 1] = '$';
+        for (k = 0; k + 3 <= n + 2 && r->n_grams < r->max_grams; k++)
+            r->grams[r->n_grams++] = nonzero(fnv(FNV_BASIS ^ 'g', b + k, 3));
+    }
     if (r->ascii_only && !r->digits_only)
         n = stem(r->word, n);
     emit(r, fnv(FNV_BASIS ^ 'w', r->word, n), UNIT_LATIN, stop);
 }
 
-/* Read norm[0..len) into units: Latin words and CJK characters. */
-static int read_units(const char *s, size_t len, unit *out, int max)
+/*
+ * Read norm[0..len) into units: Latin words and CJK characters; with
+ * `grams`, the letter trigrams of the Latin words that are not stop words
+ * go there too (*n_grams of them).
+ */
+static int read_units(const char *s, size_t len, unit *out, int max, uint64_t *grams, int *n_grams)
 {
-    reader r = {out, 0, max, 0, {0}, 0, 0, 0, 0};
+    reader r = {out, 0, max, grams, 0, grams ? MAX_GRAMS : 0, 0, {0}, 0, 0, 0, 0};
     size_t i = 0;
 
     while (i < len && r.n < max) {
@@ -364,6 +379,8 @@ static int read_units(const char *s, size_t len, unit *out, int max)
         i += n;
     }
     flush_word(&r);
+    if (n_grams)
+        *n_grams = r.n_grams;
     return r.n;
 }
 
@@ -374,8 +391,8 @@ static int cmp_u64(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* The distinct features of units: words and characters, and neighbouring pairs. */
-static int features(const unit *u, int n, uint64_t *out)
+/* The distinct features: words and characters, neighbouring pairs, and `grams`. */
+static int features(const unit *u, int n, const uint64_t *grams, int n_grams, uint64_t *out)
 {
     int i, k = 0, j;
 
@@ -385,6 +402,8 @@ static int features(const unit *u, int n, uint64_t *out)
         if (u[i].joined && i > 0)
             out[k++] = pair_hash(u[i - 1].h, u[i].h);
     }
+    for (i = 0; i < n_grams; i++)
+        out[k++] = grams[i];
     if (k > 1)
         qsort(out, (size_t)k, sizeof(*out), cmp_u64);
     for (i = 0, j = 0; i < k; i++)
@@ -436,7 +455,7 @@ hd_lang hd_lang_detect(const char *text)
 
 static void add_keyword(hd_nlu *nlu, uint32_t intent, const char *text, unit *buf)
 {
-    int n = read_units(text, strlen(text), buf, 16), i;
+    int n = read_units(text, strlen(text), buf, 16, NULL, NULL), i;
     keyword *k;
     long head;
 
@@ -498,74 +517,170 @@ typedef struct example {
     uint32_t *rows;
     unsigned char *kw; /* keyword hits per intent */
     int is_keyword;    /* a keyword read as one more example */
+    int known;         /* features the model without it knows */
 } example;
 
-static double log_softmax_at(const double *s, size_t n, size_t at)
+/* The divisor of a message's naive Bayes scores: the temperature, grown with its length. */
+static double spread(double t, double power, int known)
 {
-    double max = s[0], sum = 0;
-    size_t c;
-
-    for (c = 1; c < n; c++)
-        if (s[c] > max)
-            max = s[c];
-    for (c = 0; c < n; c++)
-        sum += exp(s[c] - max);
-    return s[at] - max - log(sum);
+    return power > 0 && known > 1 ? t * pow(known, power) : t;
 }
 
 /*
- * The temperature and keyword weight that minimise the leave-one-out log
- * loss: each example is scored by the model trained without it (its own
- * counts taken out of its intent), over a grid of both. Keywords read as
- * examples are not scored: they would always be right.
+ * The leave-one-out log loss when scores are beta * z + b * k, with z the
+ * naive Bayes scores divided by known^g and k the keyword matches, and its
+ * gradient and Hessian in (beta, b). It is convex in (beta, b): the scores
+ * are linear in both.
  */
-static void calibrate(model *m, const example *ex, size_t n_ex, const float *count,
-                      const double *total, const uint32_t *df, size_t n_feats, size_t n_intents)
+static double loo_loss(const example *ex, size_t n_ex, const double *loo, size_t n_intents,
+                       double g, double beta, double b, double grad[2], double hess[3])
 {
-    double *loo = hd_calloc(n_ex * n_intents, sizeof(double));
-    double *s = hd_calloc(n_intents, sizeof(double));
-    double best_loss = INFINITY, t, b;
-    size_t e, c, k;
+    double loss = 0;
+    size_t e, c;
+
+    grad[0] = grad[1] = hess[0] = hess[1] = hess[2] = 0;
+    for (e = 0; e < n_ex; e++) {
+        const double *z = loo + e * n_intents;
+        const unsigned char *k = ex[e].kw;
+        double d = spread(1, g, ex[e].known), max = -INFINITY, sum = 0;
+        double ez = 0, ek = 0, ezz = 0, ezk = 0, ekk = 0, sc, p;
+        size_t y = ex[e].intent;
+
+        if (ex[e].is_keyword)
+            continue;
+        for (c = 0; c < n_intents; c++) {
+            sc = beta * z[c] / d + b * k[c];
+            if (sc > max)
+                max = sc;
+        }
+        for (c = 0; c < n_intents; c++) {
+            sc = beta * z[c] / d + b * k[c];
+            if (sc - max < -30) /* e^-30 adds nothing a double can hold next to 1 */
+                continue;
+            p = exp(sc - max);
+            sum += p;
+            ez += p * z[c] / d;
+            ek += p * k[c];
+            ezz += p * (z[c] / d) * (z[c] / d);
+            ezk += p * (z[c] / d) * k[c];
+            ekk += p * k[c] * k[c];
+        }
+        ez /= sum;
+        ek /= sum;
+        loss += max + log(sum) - (beta * z[y] / d + b * k[y]);
+        grad[0] += ez - z[y] / d;
+        grad[1] += ek - k[y];
+        hess[0] += ezz / sum - ez * ez;
+        hess[1] += ezk / sum - ez * ek;
+        hess[2] += ekk / sum - ek * ek;
+    }
+    return loss;
+}
+
+/*
+ * The inverse temperature and keyword weight that minimise the loss at
+ * power g, by damped Newton steps (b kept >= 0, beta > 0); returns the loss.
+ */
+static double fit_at(const example *ex, size_t n_ex, const double *loo, size_t n_intents, double g,
+                     double *beta_out, double *b_out)
+{
+    double beta = 1, b = 1, grad[2], hess[3], g2[2], h2[3];
+    double loss = loo_loss(ex, n_ex, loo, n_intents, g, beta, b, grad, hess);
+    int iter;
+
+    for (iter = 0; iter < 40; iter++) {
+        double det, d0, d1, step = 1, nb, nbeta, nloss = loss;
+
+        hess[0] += 1e-9;
+        hess[2] += 1e-9;
+        det = hess[0] * hess[2] - hess[1] * hess[1];
+        if (det > 1e-12 * (hess[0] * hess[2])) {
+            d0 = -(hess[2] * grad[0] - hess[1] * grad[1]) / det;
+            d1 = -(hess[0] * grad[1] - hess[1] * grad[0]) / det;
+        } else { /* no keyword matches anywhere: beta alone */
+            d0 = -grad[0] / hess[0];
+            d1 = 0;
+        }
+        for (; step > 1e-6; step /= 2) {
+            nbeta = beta + step * d0;
+            nb = b + step * d1;
+            if (nbeta <= 0)
+                nbeta = beta / 2;
+            if (nb < 0)
+                nb = 0;
+            nloss = loo_loss(ex, n_ex, loo, n_intents, g, nbeta, nb, g2, h2);
+            if (nloss <= loss)
+                break;
+        }
+        if (step <= 1e-6)
+            break;
+        beta = nbeta;
+        b = nb;
+        memcpy(grad, g2, sizeof(grad));
+        memcpy(hess, h2, sizeof(hess));
+        if (loss - nloss < 1e-7 * (1 + loss)) {
+            loss = nloss;
+            break;
+        }
+        loss = nloss;
+    }
+    *beta_out = beta;
+    *b_out = b;
+    return loss;
+}
+
+/*
+ * How scores become confidences, fitted to minimise the leave-one-out log
+ * loss: each example is scored by the model trained without it (its own
+ * counts taken out of its intent). Three numbers are fitted: the
+ * temperature; the power of the number of known features it grows with,
+ * since the naive Bayes sum grows with the length of a message while the
+ * evidence does not grow as fast (words are not independent, least of all
+ * a word and its letter trigrams), so that one clear word ("hi") is not
+ * drowned by the temperature a long message needs; and the weight of a
+ * matched keyword. Keywords read as examples are not scored: they would
+ * always be right.
+ */
+static void calibrate(model *m, example *ex, size_t n_ex, const float *count, const double *total,
+                      const uint32_t *df, size_t n_feats, size_t n_intents)
+{
+    double *loo = hd_calloc(n_ex * n_intents + 1, sizeof(double));
+    double best = INFINITY, g, beta, b, loss;
+    size_t e, c, k, scored = 0;
 
     m->temperature = 1;
+    m->power = 0;
     m->boost = 0;
     for (e = 0; e < n_ex; e++) {
-        const example *x = &ex[e];
+        example *x = &ex[e];
         double *row = loo + e * n_intents;
         double denom = total[x->intent] - x->n + NLU_ALPHA * (double)n_feats;
 
+        x->known = 0;
+        scored += !x->is_keyword;
         for (k = 0; k < x->n && !x->is_keyword; k++) {
             uint32_t f = x->rows[k];
             const float *lp = m->logp + (size_t)f * n_intents;
 
             if (df[f] <= 1)
                 continue; /* seen only here: unknown to the model without it */
+            x->known++;
             for (c = 0; c < n_intents; c++)
                 row[c] += c == x->intent
                               ? log((count[(size_t)f * n_intents + c] - 1 + NLU_ALPHA) / denom)
                               : lp[c];
         }
     }
-    for (b = 0; b <= NLU_B_MAX; b += NLU_B_STEP) {
-        for (t = NLU_T_MIN; t < NLU_T_MAX; t *= NLU_T_STEP) {
-            double loss = 0;
-
-            for (e = 0; e < n_ex; e++) {
-                if (ex[e].is_keyword)
-                    continue;
-                for (c = 0; c < n_intents; c++)
-                    s[c] = loo[e * n_intents + c] / t + b * ex[e].kw[c];
-                loss -= log_softmax_at(s, n_intents, ex[e].intent);
-            }
-            if (loss < best_loss) {
-                best_loss = loss;
-                m->temperature = t;
-                m->boost = b;
-            }
+    for (g = 0; g <= 1 && scored > 0; g += 0.25) {
+        loss = fit_at(ex, n_ex, loo, n_intents, g, &beta, &b);
+        if (loss < best && beta > 0) {
+            best = loss;
+            m->temperature = 1 / beta;
+            m->power = g;
+            m->boost = b;
         }
     }
     hd_free(loo);
-    hd_free(s);
 }
 
 static void train(hd_nlu *nlu, model *m, hd_lang lang, scratch *sc)
@@ -583,11 +698,12 @@ static void train(hd_nlu *nlu, model *m, hd_lang lang, scratch *sc)
 
         /* the examples, then the keywords, each one more example of its intent */
         for (i = 0; i < n + it->n_keywords[lang]; i++) {
-            int nu, nf, j;
+            int nu, nf, ng = 0, j;
 
             hd_text__init(&sc->t, i < n ? it->examples[lang][i] : it->keywords[lang][i - n]);
-            nu = read_units(sc->t.norm, sc->t.len, sc->units, MAX_UNITS);
-            nf = features(sc->units, nu, sc->feats);
+            nu = read_units(sc->t.norm, sc->t.len, sc->units, MAX_UNITS,
+                            lang == HD_LANG_EN ? sc->grams : NULL, &ng);
+            nf = features(sc->units, nu, sc->grams, ng, sc->feats);
             if (n_ex == cap) {
                 cap = cap ? cap * 2 : 256;
                 ex = hd_realloc(ex, cap * sizeof(*ex));
@@ -693,26 +809,30 @@ static void classify(const hd_nlu *nlu, scratch *sc, hd_lang lang, hd_parse *out
 {
     const model *m = &nlu->m[lang];
     size_t C = nlu->n_intents, c, k;
-    double *s = hd_calloc(C, sizeof(double)), sum = 0, max;
+    double *s = hd_calloc(C, sizeof(double)), sum = 0, max, d;
     unsigned char *kw = hd_malloc(C);
-    int nu, nf, i, g;
+    int nu, nf, ng = 0, known = 0, i, g;
 
-    nu = read_units(sc->t.norm, sc->t.len, sc->units, MAX_UNITS);
-    nf = features(sc->units, nu, sc->feats);
+    /* letter trigrams help English; in Chinese text they drown the characters */
+    nu = read_units(sc->t.norm, sc->t.len, sc->units, MAX_UNITS,
+                    lang == HD_LANG_EN ? sc->grams : NULL, &ng);
+    nf = features(sc->units, nu, sc->grams, ng, sc->feats);
     for (i = 0; i < nf; i++) {
         long row = table_get(&m->feats, sc->feats[i]);
         const float *lp;
 
         if (row < 0)
             continue;
+        known++;
         lp = m->logp + (size_t)row * C;
         for (c = 0; c < C; c++)
             s[c] += lp[c];
     }
     match_keywords(nlu, sc->units, nu, kw);
     max = -INFINITY;
+    d = spread(m->temperature, m->power, known);
     for (c = 0; c < C; c++) {
-        s[c] = s[c] / m->temperature + m->boost * kw[c];
+        s[c] = s[c] / d + m->boost * kw[c];
         if (s[c] > max)
             max = s[c];
     }

@@ -359,7 +359,8 @@ static void find_hits(scan *sc)
             /* "it's" is a word of its own, not the start of "it's'" or "its-" */
             if (t->norm[p + n] == '\'' && alnum_at(t, p + n + 1))
                 continue;
-            sc->hits[sc->n_hits++] = (hit){(unsigned short)p, (unsigned short)(p + n), e->cls, e->val};
+            sc->hits[sc->n_hits++] =
+                (hit){(unsigned short)p, (unsigned short)(p + n), e->cls, e->val};
         }
     }
     /* A phrase inside a longer phrase of the same class gives way to it. */
@@ -470,7 +471,7 @@ static const hit *hit_ending(const scan *sc, size_t end, int cls)
 }
 
 /* Words that may stand between a negation or a correction and its value. */
-static const char *const filler_words[] = {"on", "in", "at", "the", "a", "an", "that",
+static const char *const filler_words[] = {"on",   "in",  "at",     "the", "a",   "an", "that",
                                            "very", "too", "really", "so",  "for", "to"};
 static const char *const filler_zh[] = {"在", "很", "太", "那么", "特别", "说"};
 
@@ -537,7 +538,8 @@ static const cand *pick(const scan *sc, const cand *c, int n)
         if (best == NULL || c[i].prio > best->prio ||
             (c[i].prio == best->prio &&
              (pref > best_pref ||
-              (pref == best_pref && (c[i].a < best->a || (c[i].a == best->a && c[i].b > best->b)))))) {
+              (pref == best_pref &&
+               (c[i].a < best->a || (c[i].a == best->a && c[i].b > best->b)))))) {
             best = &c[i];
             best_pref = pref;
         }
@@ -664,13 +666,13 @@ static char *extract_impact(const scan *sc)
 static int imminent(const scan *sc)
 {
     static const char *const events[] = {
-        "demo",   "presentation", "meeting",  "call",  "pitch",   "board", "client",
-        "customer", "interview",  "exam",     "webinar", "lecture", "talk",  "keynote",
-        "presenting", "flight",   "audit",    "launch"};
+        "demo",   "presentation", "meeting",    "call",   "pitch",   "board",
+        "client", "customer",     "interview",  "exam",   "webinar", "lecture",
+        "talk",   "keynote",      "presenting", "flight", "audit",   "launch"};
     static const char *const events_zh[] = {"演示", "开会", "会议", "汇报", "客户", "演讲",
                                             "上台", "答辩", "直播", "面试", "发布", "路演"};
     static const char *const units[] = {"minutes", "minute", "mins", "min"};
-    static const char *const numbers[] = {"a", "one", "two", "three", "four", "five",
+    static const char *const numbers[] = {"a",   "one",     "two",    "three",  "four", "five",
                                           "ten", "fifteen", "twenty", "thirty", "few"};
     const hd_text *t = sc->t;
     int i, j;
@@ -682,8 +684,7 @@ static int imminent(const scan *sc)
         j = i + 1;
         if (word_is(sc, j, "a") && word_is(sc, j + 1, "few") && joined(sc, j))
             j++;
-        if (!digit_at(t, sc->words[j].a) &&
-            !word_in(sc, j, numbers, HD_ARRAY_SIZE(numbers)))
+        if (!digit_at(t, sc->words[j].a) && !word_in(sc, j, numbers, HD_ARRAY_SIZE(numbers)))
             continue;
         if (!joined(sc, j) || !word_in(sc, j + 1, units, HD_ARRAY_SIZE(units)))
             continue;
@@ -747,11 +748,13 @@ static void add_loc(loc *l, int *n, size_t a, size_t b, int kind, const char *ca
 }
 
 static const char *const stop_names[] = {
-    "the", "a", "an", "my", "our", "this", "that", "is", "on", "in", "at", "for", "with",
-    "and", "or", "to", "of", "it", "its", "it's", "was", "has", "have", "i", "we", "you",
-    "projector", "screen", "tv", "display", "phone", "camera", "printer", "speaker", "speakers",
-    "computer", "pc", "laptop", "booking", "calendar", "wifi", "network", "light", "lights",
-    "door", "key", "card", "microphone", "mic", "monitor", "there", "which", "where", "not"};
+    "the",     "a",       "an",        "my",       "our",   "this",    "that",    "is",
+    "on",      "in",      "at",        "for",      "with",  "and",     "or",      "to",
+    "of",      "it",      "its",       "it's",     "was",   "has",     "have",    "i",
+    "we",      "you",     "projector", "screen",   "tv",    "display", "phone",   "camera",
+    "printer", "speaker", "speakers",  "computer", "pc",    "laptop",  "booking", "calendar",
+    "wifi",    "network", "light",     "lights",   "door",  "key",     "card",    "microphone",
+    "mic",     "monitor", "there",     "which",    "where", "not"};
 
 static int is_upper(char c)
 {
@@ -816,9 +819,9 @@ static void orig_copy(const hd_text *t, size_t a, size_t b, char *out, size_t si
 
 static int ordinal(const scan *sc, int i)
 {
-    static const char *const words[] = {"first", "second", "third",  "fourth",  "fifth",
-                                        "sixth", "seventh", "eighth", "ninth", "tenth",
-                                        "eleventh", "twelfth"};
+    static const char *const words[] = {"first", "second", "third",    "fourth",
+                                        "fifth", "sixth",  "seventh",  "eighth",
+                                        "ninth", "tenth",  "eleventh", "twelfth"};
     const hd_text *t = sc->t;
     size_t a, b, k;
     int v = 0;
@@ -842,8 +845,8 @@ static int ordinal(const scan *sc, int i)
 
 static int small_number(const scan *sc, int i)
 {
-    static const char *const words[] = {"one", "two", "three", "four", "five", "six",
-                                        "seven", "eight", "nine", "ten", "eleven", "twelve"};
+    static const char *const words[] = {"one",   "two",   "three", "four", "five",   "six",
+                                        "seven", "eight", "nine",  "ten",  "eleven", "twelve"};
     const hd_text *t = sc->t;
     size_t k;
     int v = 0;
@@ -893,7 +896,8 @@ static void english_locations(const scan *sc, loc *l, int *n)
             j = next_id(sc, i);
             if (j >= 0 && id_word(sc, j, 6)) {
                 upper_word(sc, j, id, sizeof(id));
-                snprintf(buf, sizeof(buf), "%s %s", word_is(sc, i, "bldg") ? "building"
+                snprintf(buf, sizeof(buf), "%s %s",
+                         word_is(sc, i, "bldg")    ? "building"
                          : word_is(sc, i, "block") ? "block"
                          : word_is(sc, i, "tower") ? "tower"
                          : word_is(sc, i, "wing")  ? "wing"
@@ -927,8 +931,8 @@ static void english_locations(const scan *sc, loc *l, int *n)
                 add_loc(l, n, sc->words[j].a, b, LOC_FLOOR, buf);
             }
         } else if (word_is(sc, i, "room") || word_is(sc, i, "rm")) {
-            int kind_word = i > 0 && word_in(sc, i - 1, rooms, HD_ARRAY_SIZE(rooms)) &&
-                            joined(sc, i - 1);
+            int kind_word =
+                i > 0 && word_in(sc, i - 1, rooms, HD_ARRAY_SIZE(rooms)) && joined(sc, i - 1);
             size_t start = kind_word ? sc->words[i - 1].a : a;
             size_t p = b, e;
 
@@ -937,8 +941,8 @@ static void english_locations(const scan *sc, loc *l, int *n)
             if (p - b <= 3 && alnum_at(t, p)) {
                 int digits = 0;
 
-                for (e = p; alnum_at(t, e) || ((t->norm[e] == '.' || t->norm[e] == '-') &&
-                                               alnum_at(t, e + 1));
+                for (e = p; alnum_at(t, e) ||
+                            ((t->norm[e] == '.' || t->norm[e] == '-') && alnum_at(t, e + 1));
                      e++)
                     digits += digit_at(t, e);
                 if (digits && e - p <= 12) {
@@ -1013,8 +1017,8 @@ static void english_locations(const scan *sc, loc *l, int *n)
                 add_loc(l, n, a, b, LOC_FLOOR, buf);
             }
         } else if (word_is(sc, i, "wfh") ||
-                   (word_is(sc, i, "home") && (word_is(sc, i - 1, "at") ||
-                                               word_is(sc, i - 1, "from")))) {
+                   (word_is(sc, i, "home") &&
+                    (word_is(sc, i - 1, "at") || word_is(sc, i - 1, "from")))) {
             add_loc(l, n, word_is(sc, i, "wfh") ? a : sc->words[i - 1].a, b, LOC_SITE, "home");
         }
     }
@@ -1060,7 +1064,7 @@ static size_t name_before(const hd_text *t, size_t end, int max)
 
 static void chinese_locations(const scan *sc, loc *l, int *n)
 {
-    static const char *const sites[] = {"办公室", "分公司", "总部", "园区", "大厦", "办事处",
+    static const char *const sites[] = {"办公室", "分公司", "总部", "园区",     "大厦", "办事处",
                                         "分部",   "校区",   "机房", "数据中心", "大楼"};
     const hd_text *t = sc->t;
     size_t p = 0, q, k;
@@ -1095,9 +1099,8 @@ static void chinese_locations(const scan *sc, loc *l, int *n)
                        hd_text__has(t, q, "号馆")) {
                 add_loc(l, n, a, q + (hd_text__has(t, q, "号馆") ? 6 : 3), LOC_BUILDING, NULL);
             } else if (hd_text__has(t, q, "楼") || hd_text__has(t, q, "层")) {
-                add_loc(l, n, a, q + 3, digit_at(t, p) || !alnum_at(t, p) ? LOC_FLOOR
-                                                                          : LOC_BUILDING,
-                        NULL);
+                add_loc(l, n, a, q + 3,
+                        digit_at(t, p) || !alnum_at(t, p) ? LOC_FLOOR : LOC_BUILDING, NULL);
             } else if (hd_text__has(t, q, "室") || hd_text__has(t, q, "房间") ||
                        hd_text__has(t, q, "号房间") || hd_text__has(t, q, "号房") ||
                        hd_text__has(t, q, "号会议室") || hd_text__has(t, q, "会议室")) {
@@ -1242,8 +1245,8 @@ static char *extract_location(const scan *sc)
 
 static char *extract_asset(const scan *sc)
 {
-    static const char *const prefixes[] = {"pc", "lt", "nb", "dt", "ws", "srv", "mon", "lap",
-                                           "tab", "ast", "hw", "mac", "dsk", "nbk"};
+    static const char *const prefixes[] = {"pc",  "lt",  "nb",  "dt", "ws",  "srv", "mon",
+                                           "lap", "tab", "ast", "hw", "mac", "dsk", "nbk"};
     const hd_text *t = sc->t;
     cand c[MAX_CANDS];
     int n = 0, i;
@@ -1257,8 +1260,7 @@ static char *extract_asset(const scan *sc)
         if (h->cls != LX_ASSET)
             continue;
         while (p < t->len && p - h->b < 12) {
-            if (t->norm[p] == ' ' || t->norm[p] == ':' || t->norm[p] == '#' ||
-                t->norm[p] == '.') {
+            if (t->norm[p] == ' ' || t->norm[p] == ':' || t->norm[p] == '#' || t->norm[p] == '.') {
                 p++;
             } else if (hd_text__has(t, p, "是") || hd_text__has(t, p, "为") ||
                        hd_text__has(t, p, "号")) {
@@ -1336,9 +1338,9 @@ static size_t extension(const scan *sc, size_t p, int x_ok, size_t *digits_at)
     if (q == 0)
         return 0;
     start = q;
-    while (q < t->len && q - start <= 4 &&
-           (t->norm[q] == ' ' || t->norm[q] == '.' || t->norm[q] == ':' ||
-            hd_text__has(t, q, "号")))
+    while (
+        q < t->len && q - start <= 4 &&
+        (t->norm[q] == ' ' || t->norm[q] == '.' || t->norm[q] == ':' || hd_text__has(t, q, "号")))
         q += hd_text__has(t, q, "号") ? 3 : 1;
     for (d = q; digit_at(t, d); d++)
         ;
@@ -1570,8 +1572,7 @@ static char *extract_error(const scan *sc)
         }
         for (b = a; b < t->len && t->norm[b] != '\n'; b++)
             ;
-        while (b > a && (t->norm[b - 1] == '.' || t->norm[b - 1] == ' ' ||
-                         t->norm[b - 1] == '!'))
+        while (b > a && (t->norm[b - 1] == '.' || t->norm[b - 1] == ' ' || t->norm[b - 1] == '!'))
             b--;
         while (b >= a + 3 && (hd_text__has(t, b - 3, "。") || hd_text__has(t, b - 3, "！")))
             b -= 3;
@@ -1589,14 +1590,14 @@ static char *extract_error(const scan *sc)
 
 /* ---- times ------------------------------------------------------------- */
 
-static const char *const time_units[] = {
-    "minute", "minutes", "min", "mins", "hour", "hours", "hr",    "hrs",
-    "day",    "days",    "week", "weeks", "month", "months", "second", "seconds"};
+static const char *const time_units[] = {"minute", "minutes", "min",    "mins",   "hour", "hours",
+                                         "hr",     "hrs",     "day",    "days",   "week", "weeks",
+                                         "month",  "months",  "second", "seconds"};
 
 static const char *const time_counts[] = {
-    "a",   "an",    "one",    "two",    "three", "four",  "five",    "six",    "seven", "eight",
-    "nine", "ten",  "eleven", "twelve", "fifteen", "twenty", "thirty", "few", "couple", "several",
-    "many", "half", "24",     "48"};
+    "a",      "an",    "one",    "two",     "three",  "four",   "five",    "six",
+    "seven",  "eight", "nine",   "ten",     "eleven", "twelve", "fifteen", "twenty",
+    "thirty", "few",   "couple", "several", "many",   "half",   "24",      "48"};
 
 /* A quantity of time starting at word i: its last word, or -1. */
 static int time_amount(const scan *sc, int i)
@@ -1629,19 +1630,19 @@ static int time_amount(const scan *sc, int i)
 static void english_times(const scan *sc, cand *c, int *n)
 {
     static const char *const stops[] = {
-        "i",    "i'm",  "im",    "it",      "it's",  "its",    "we",     "we're", "they",
-        "you",  "he",   "she",   "and",     "but",   "so",     "because", "when", "which",
-        "that", "is",   "was",   "can",     "can't", "cannot", "have",   "has",   "had",
-        "do",   "does", "did",   "will",    "would", "please", "not",    "my",    "our",
+        "i",     "i'm",  "im",    "it",    "it's",    "its",    "we",      "we're", "they",
+        "you",   "he",   "she",   "and",   "but",     "so",     "because", "when",  "which",
+        "that",  "is",   "was",   "can",   "can't",   "cannot", "have",    "has",   "had",
+        "do",    "does", "did",   "will",  "would",   "please", "not",     "my",    "our",
         "there", "been", "keeps", "still", "nothing", "no"};
-    static const char *const modifiers[] = {"the", "this", "last", "early", "late", "about",
-                                            "around", "approximately", "roughly", "at"};
+    static const char *const modifiers[] = {"the",   "this",   "last",          "early",   "late",
+                                            "about", "around", "approximately", "roughly", "at"};
     static const char *const terminal[] = {
-        "morning", "afternoon", "evening", "night",  "yesterday", "today",    "tonight",
-        "weekend", "week",      "month",   "year",   "monday",    "tuesday",  "wednesday",
-        "thursday", "friday",   "saturday", "sunday", "noon",     "midday",   "lunch",
-        "lunchtime", "midnight", "then",   "update", "upgrade",   "updates",  "restart",
-        "reboot",  "am",        "pm",      "o'clock", "break",    "holiday",  "holidays"};
+        "morning",   "afternoon", "evening",  "night",   "yesterday", "today",   "tonight",
+        "weekend",   "week",      "month",    "year",    "monday",    "tuesday", "wednesday",
+        "thursday",  "friday",    "saturday", "sunday",  "noon",      "midday",  "lunch",
+        "lunchtime", "midnight",  "then",     "update",  "upgrade",   "updates", "restart",
+        "reboot",    "am",        "pm",       "o'clock", "break",     "holiday", "holidays"};
     const hd_text *t = sc->t;
     int i, j, k;
 
@@ -1674,8 +1675,8 @@ static void english_times(const scan *sc, cand *c, int *n)
                 add_cand(c, n, sc->words[i].a, sc->words[last].b, 3);
         } else if (word_is(sc, i, "for") && joined(sc, i)) {
             j = time_amount(sc, i + 1);
-            if (j < 0 && (word_is(sc, i + 1, "a") && word_is(sc, i + 2, "while") &&
-                          joined(sc, i + 1)))
+            if (j < 0 &&
+                (word_is(sc, i + 1, "a") && word_is(sc, i + 2, "while") && joined(sc, i + 1)))
                 j = i + 2;
             if (j < 0 && (word_is(sc, i + 1, "hours") || word_is(sc, i + 1, "days") ||
                           word_is(sc, i + 1, "ages") || word_is(sc, i + 1, "weeks")))
@@ -1700,8 +1701,8 @@ static void english_times(const scan *sc, cand *c, int *n)
             add_cand(c, n, sc->hits[i].a, sc->hits[i].b, 1);
 }
 
-static const char *const zh_units[] = {"小时", "钟头", "分钟", "天", "星期", "周",
-                                       "礼拜", "个月", "月",   "年"};
+static const char *const zh_units[] = {"小时", "钟头", "分钟", "天", "星期",
+                                       "周",   "礼拜", "个月", "月", "年"};
 static const char *const zh_ends[] = {"开始", "以来", "起", "到现在", "之后", "以后"};
 
 static size_t zh_end(const hd_text *t, size_t p)
@@ -1999,9 +2000,9 @@ void hd_slots__add(hd_parse *p, const char *name, char *value)
 void hd_slots__builtin(const hd_text *t, hd_parse *p)
 {
     static const hd_slot_type order[] = {
-        HD_SLOT_TICKET_NUMBER, HD_SLOT_IMPACT, HD_SLOT_URGENCY,       HD_SLOT_LOCATION,
-        HD_SLOT_ASSET_TAG,     HD_SLOT_PHONE,  HD_SLOT_EMAIL, HD_SLOT_ERROR_MESSAGE,
-        HD_SLOT_TIME};
+        HD_SLOT_TICKET_NUMBER, HD_SLOT_IMPACT,        HD_SLOT_URGENCY,
+        HD_SLOT_LOCATION,      HD_SLOT_ASSET_TAG,     HD_SLOT_PHONE,
+        HD_SLOT_EMAIL,         HD_SLOT_ERROR_MESSAGE, HD_SLOT_TIME};
     scan *sc = hd_malloc(sizeof(*sc));
     size_t i;
 
@@ -2025,8 +2026,7 @@ int hd_slots__extract(const hd_slot_def *def, const hd_text *t, char **out)
     }
     if (def->type == HD_SLOT_PATTERN)
         return extract_pattern(def, t, out);
-    if ((def->type == HD_SLOT_IMPACT || def->type == HD_SLOT_URGENCY) &&
-        exact_label(def, t, out))
+    if ((def->type == HD_SLOT_IMPACT || def->type == HD_SLOT_URGENCY) && exact_label(def, t, out))
         return 1;
     sc = hd_malloc(sizeof(*sc));
     scan_init(sc, t);

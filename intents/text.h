@@ -19,7 +19,7 @@
 #define HD_TEXT_MAX 4096
 
 typedef struct hd_text {
-    char orig[HD_TEXT_MAX + 1];    /* valid UTF-8, NUL-terminated */
+    char orig[HD_TEXT_MAX + 1]; /* valid UTF-8, NUL-terminated */
     size_t orig_len;
     char norm[HD_TEXT_MAX + 1];    /* lower-cased, folded, NUL-terminated */
     size_t len;                    /* of norm */

@@ -72,8 +72,7 @@ static void test_catalog__good_folder(void)
     ASSERT_STR_EQ(hd_slot_value_label(s, "low", HD_LANG_ZH), "不急");
     ASSERT_STR_EQ(hd_slot_value_label(s, "medium", HD_LANG_EN), "Today would be good");
     ASSERT_STR_EQ(hd_slot_value_label(s, "high", HD_LANG_ZH), "影响工作");
-    ASSERT_STR_EQ(hd_slot_value_label(s, "critical", HD_LANG_EN),
-                  "Business-critical, right now");
+    ASSERT_STR_EQ(hd_slot_value_label(s, "critical", HD_LANG_EN), "Business-critical, right now");
 
     it = hd_catalog_find(cat, "request.software");
     ASSERT(it != NULL && it->has_ticket && it->ticket_type == HD_TYPE_SERVICE_REQUEST);
@@ -109,9 +108,9 @@ static void test_catalog__names(void)
 /* One file that must load: the base every broken case below changes. */
 #define GOOD_PRINTER                                                                               \
     "{\"name\": \"incident.printer\", \"kind\": \"incident\","                                     \
-    " \"label\": {\"en\": \"Printer\", \"zh\": \"打印机\"},"                                       \
+    " \"label\": {\"en\": \"Printer\", \"zh\": \"打印机\"},"                                    \
     " \"ticket\": {\"type\": \"incident\", \"category\": \"printer\"},"                            \
-    " \"examples\": {\"en\": [\"printer jammed\"], \"zh\": [\"打印机卡纸\"]},"                     \
+    " \"examples\": {\"en\": [\"printer jammed\"], \"zh\": [\"打印机卡纸\"]},"                \
     " \"slots\": [{\"name\": \"location\", \"type\": \"location\", \"required\": true,"            \
     " \"prompt\": {\"en\": \"Where?\", \"zh\": \"在哪里？\"}}]}"
 
@@ -162,7 +161,8 @@ static const struct broken {
      "incident.printer.json: ticket.type: unknown ticket type 'outage'"},
     {"incident.printer.json",
      "{\"name\": \"incident.printer\", \"kind\": \"incident\","
-     " \"label\": {\"en\": \"P\", \"zh\": \"P\"}, \"ticket\": {\"type\": \"incident\", \"sla\": 1}}",
+     " \"label\": {\"en\": \"P\", \"zh\": \"P\"}, \"ticket\": {\"type\": \"incident\", \"sla\": "
+     "1}}",
      "incident.printer.json: ticket.sla: unknown field"},
     {"greeting.json",
      "{\"name\": \"greeting\", \"kind\": \"greeting\", \"label\": {\"en\": \"H\", \"zh\": \"H\"},"
@@ -325,8 +325,7 @@ static void test_catalog__whole_catalog(void)
     ASSERT_INT_EQ(hd_catalog_load(&cat, names, texts, 2), HD_ECONFIG);
     ASSERT(cat == NULL);
     ASSERT(strstr(hd_error_last(), "b/incident.printer.json: name: duplicate intent "
-                                   "'incident.printer' (also in a/incident.printer.json)") !=
-           NULL);
+                                   "'incident.printer' (also in a/incident.printer.json)") != NULL);
     /* nothing at all */
     ASSERT_INT_EQ(hd_catalog_load(&cat, names, texts, 0), HD_ECONFIG);
     ASSERT(strstr(hd_error_last(), "no intent files") != NULL);

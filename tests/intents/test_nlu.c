@@ -141,8 +141,7 @@ static void test_nlu__intent_slots(void)
 {
     hd_parse p;
 
-    hd_nlu_parse(nlu, "printer PRN-12 jams when I print from my MacBook, building B floor 3",
-                 &p);
+    hd_nlu_parse(nlu, "printer PRN-12 jams when I print from my MacBook, building B floor 3", &p);
     ASSERT(sane(&p));
     ASSERT_STR_EQ(p.guesses[0].intent->name, "incident.printer");
     ASSERT_INT_EQ(p.lang, HD_LANG_EN);

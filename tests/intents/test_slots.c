@@ -18,7 +18,7 @@
     } while (0)
 
 /* Extract a slot of `type` from `text`; `want` NULL means nothing must be found. */
-#define EXPECT(ty, text, want)                                                                   \
+#define EXPECT(ty, text, want)                                                                     \
     do {                                                                                           \
         hd_slot_def d_ = {0};                                                                      \
         char *v_ = NULL;                                                                           \
@@ -142,7 +142,8 @@ static void test_slots__location(void)
     EXPECT(HD_SLOT_LOCATION, "HQ A3", "HQ A3");
     EXPECT(HD_SLOT_LOCATION, "the screen in meeting room Everest is dead", "meeting room Everest");
     EXPECT(HD_SLOT_LOCATION, "building B, floor 3, room 301", "building B, floor 3, room 301");
-    EXPECT(HD_SLOT_LOCATION, "Room 301 on the 3rd floor of bldg b", "building B, floor 3, room 301");
+    EXPECT(HD_SLOT_LOCATION, "Room 301 on the 3rd floor of bldg b",
+           "building B, floor 3, room 301");
     EXPECT(HD_SLOT_LOCATION, "ground floor reception", "ground floor");
     EXPECT(HD_SLOT_LOCATION, "I'm working from home", "home");
     EXPECT(HD_SLOT_LOCATION, "5楼", "5楼");
@@ -206,7 +207,8 @@ static void test_slots__phone(void)
 static void test_slots__email(void)
 {
     EXPECT(HD_SLOT_EMAIL, "mail bob@example.com", "bob@example.com");
-    EXPECT(HD_SLOT_EMAIL, "Alice.Smith+it@Corp.Example.co.uk.", "alice.smith+it@corp.example.co.uk");
+    EXPECT(HD_SLOT_EMAIL, "Alice.Smith+it@Corp.Example.co.uk.",
+           "alice.smith+it@corp.example.co.uk");
     EXPECT(HD_SLOT_EMAIL, "我的邮箱是zhang.san@example.cn", "zhang.san@example.cn");
     EXPECT(HD_SLOT_EMAIL, "ping @channel", NULL);
     EXPECT(HD_SLOT_EMAIL, "user@localhost", NULL);
@@ -340,9 +342,10 @@ static void test_slots__parse_all(void)
 {
     hd_parse p;
 
-    hd_nlu_parse(NULL, "INC-000123: the whole team on floor 3 can't work since this morning, "
-                       "call +1 555 0100 or bob@example.com, it says 'Out of paper'. "
-                       "Asset tag 778812.",
+    hd_nlu_parse(NULL,
+                 "INC-000123: the whole team on floor 3 can't work since this morning, "
+                 "call +1 555 0100 or bob@example.com, it says 'Out of paper'. "
+                 "Asset tag 778812.",
                  &p);
     ASSERT_INT_EQ(p.n_guesses, 0);
     ASSERT_STR_EQ(hd_parse_slot(&p, "ticket"), "INC-000123");
@@ -378,14 +381,40 @@ static void test_slots__parse_all(void)
 static void test_slots__hostile(void)
 {
     static const hd_slot_type types[] = {
-        HD_SLOT_TICKET_NUMBER, HD_SLOT_IMPACT, HD_SLOT_URGENCY,       HD_SLOT_LOCATION,
-        HD_SLOT_ASSET_TAG,     HD_SLOT_PHONE,  HD_SLOT_EMAIL, HD_SLOT_ERROR_MESSAGE,
+        HD_SLOT_TICKET_NUMBER, HD_SLOT_IMPACT, HD_SLOT_URGENCY, HD_SLOT_LOCATION,
+        HD_SLOT_ASSET_TAG,     HD_SLOT_PHONE,  HD_SLOT_EMAIL,   HD_SLOT_ERROR_MESSAGE,
         HD_SLOT_TIME,          HD_SLOT_TEXT};
-    static const char *const texts[] = {
-        "", "\"", "'", "“", "「unterminated", "@", "@@@@.", "+", "+(", "INC-", "INC-9999999999",
-        "floor", "room", "building", "since", "for", "ago", "从", "楼楼楼", "十十十十十十楼",
-        "\xff\xfe\xe4\xb8", "\xe5\x8f\xb7\xe6\xa5", "ext", "x", "asset", "资产编号", "error:",
-        "错误：", "in 5 minutes", "分钟后", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7"};
+    static const char *const texts[] = {"",
+                                        "\"",
+                                        "'",
+                                        "“",
+                                        "「unterminated",
+                                        "@",
+                                        "@@@@.",
+                                        "+",
+                                        "+(",
+                                        "INC-",
+                                        "INC-9999999999",
+                                        "floor",
+                                        "room",
+                                        "building",
+                                        "since",
+                                        "for",
+                                        "ago",
+                                        "从",
+                                        "楼楼楼",
+                                        "十十十十十十楼",
+                                        "\xff\xfe\xe4\xb8",
+                                        "\xe5\x8f\xb7\xe6\xa5",
+                                        "ext",
+                                        "x",
+                                        "asset",
+                                        "资产编号",
+                                        "error:",
+                                        "错误：",
+                                        "in 5 minutes",
+                                        "分钟后",
+                                        "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7"};
     char *big = hd_malloc(100 * 1024 + 1), *v;
     size_t i, k;
     hd_parse p;
