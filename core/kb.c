@@ -20,6 +20,7 @@
 #include "hd/kb.h"
 
 #include "hd/fileio.h"
+#include "hd/utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -57,42 +58,13 @@ void hd_kb_article_free(hd_kb_article *a)
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/*
- * The length of the valid, shortest-form UTF-8 sequence at s[0..n), n >= 1,
- * or 0 if there is none.
- */
+/* The length of the valid UTF-8 sequence at s[0..n), n >= 1, or 0 if there is none. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    uint32_t c = s[0], min;
-    size_t len, i;
+    uint32_t cp;
+    size_t len = hd_utf8_decode(s, n, &cp);
 
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        c &= 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        c &= 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        c &= 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return len;
+    return cp == HD_UTF8_BAD ? 0 : len;
 }
 
 /* ---- front matter ----------------------------------------------------- */

@@ -32,6 +32,8 @@
  */
 #include "kb_tokenizer.h"
 
+#include "hd/utf8.h"
+
 #include "hd/common.h"
 
 #include <math.h>
@@ -144,55 +146,6 @@ static const struct char_range ranges[] = {
     {0xE01F0, 0x10FFFF, C_SEP},   /* private use planes */
 };
 
-/*
- * Decode one UTF-8 sequence from s[0..n), n >= 1. Returns its length and
- * stores the code point, or returns 1 and stores UINT32_MAX for a byte that
- * does not start a valid, shortest-form sequence lying wholly inside s.
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c = s[0], min;
-    size_t len, i;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        c &= 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        c &= 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        c &= 0x07;
-        min = 0x10000;
-    } else {
-        *cp = UINT32_MAX;
-        return 1;
-    }
-    if (len > n) {
-        *cp = UINT32_MAX;
-        return 1;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = UINT32_MAX;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *cp = UINT32_MAX;
-        return 1;
-    }
-    *cp = c;
-    return len;
-}
-
 static size_t utf8_encode(uint32_t c, char *out)
 {
     if (c < 0x80) {
@@ -226,7 +179,7 @@ static int classify(uint32_t c)
             return C_WORD;
         return c == '\'' ? C_APOS : C_SEP;
     }
-    if (c == UINT32_MAX)
+    if (c == HD_UTF8_BAD)
         return C_SEP;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -296,7 +249,7 @@ static int emit_word(const unsigned char *s, size_t n, size_t *pos, void *ctx, t
 
     while (i < n) {
         uint32_t c, next;
-        size_t clen = utf8_decode(s + i, n - i, &c), nlen;
+        size_t clen = hd_utf8_decode(s + i, n - i, &c), nlen;
         int cls = classify(c);
 
         if (cls == C_WORD) {
@@ -320,15 +273,15 @@ static int emit_word(const unsigned char *s, size_t n, size_t *pos, void *ctx, t
         if (cls != C_APOS || i + clen >= n)
             break;
         /* An apostrophe joins two letters; a final "'s" is dropped. */
-        nlen = utf8_decode(s + i + clen, n - i - clen, &next);
+        nlen = hd_utf8_decode(s + i + clen, n - i - clen, &next);
         if (classify(next) != C_WORD)
             break;
         if (fold(next) == 's') {
             size_t after = i + clen + nlen;
-            uint32_t c2 = UINT32_MAX;
+            uint32_t c2 = HD_UTF8_BAD;
 
             if (after < n)
-                utf8_decode(s + after, n - after, &c2);
+                hd_utf8_decode(s + after, n - after, &c2);
             if (classify(c2) != C_WORD) {
                 i = after;
                 break;
@@ -354,7 +307,7 @@ static int emit_cjk(const unsigned char *s, size_t n, size_t *pos, int unigrams,
 
     while (i < n) {
         uint32_t c;
-        size_t clen = utf8_decode(s + i, n - i, &c);
+        size_t clen = hd_utf8_decode(s + i, n - i, &c);
         int cls = classify(c);
 
         if (cls == C_IGNORE) {
@@ -396,7 +349,7 @@ static int tok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *te
     (void)tok;
     while (i < n && rc == SQLITE_OK) {
         uint32_t c;
-        size_t clen = utf8_decode(s + i, n - i, &c);
+        size_t clen = hd_utf8_decode(s + i, n - i, &c);
         int cls = classify(c);
 
         if (cls == C_WORD)
