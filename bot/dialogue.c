@@ -599,7 +599,9 @@ static void ask(turn *t, const hd_slot_def *def)
     st_set(t, "asking", def->name);
     hd_message_append(reply(t), "%s%s", reply(t)->text && reply(t)->text[0] ? "\n\n" : "",
                       def->prompt[t->lang]);
-    if (!def->required)
+    /* The hint, unless the catalog's question already says it. */
+    if (!def->required && !strstr(def->prompt[t->lang], "skip") &&
+        !strstr(def->prompt[t->lang], "跳过"))
         hd_message_append(reply(t), "%s", hd_say(t->lang, P_SKIP_HINT));
     for (i = 0; i < def->n_values; i++)
         button_text(t, "slot.value", def->values[i].value, def->values[i].label[t->lang]);
