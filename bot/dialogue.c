@@ -1702,10 +1702,9 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
     profile.username = (char *)in->username;
     profile.display_name = (char *)in->display_name;
     profile.email = (char *)in->email;
-    if ((err = hd_users_identify(d->desk, in->channel, in->user_id, &profile, &emp, in->now)) !=
-            0 ||
-        (err = hd_users_get(d->desk, emp, &t.me)) != 0)
+    if ((err = hd_users_resolve(d->desk, in->channel, in->user_id, &profile, &t.me, in->now)) != 0)
         goto cleanup;
+    emp = t.me->id;
     err = hd_conv_load(d->desk, in->channel, in->user_id, &conv);
     if (err && err != HD_ENOTFOUND)
         goto cleanup;

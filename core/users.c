@@ -326,6 +326,31 @@ int hd_users_identity(hd_desk *desk, int64_t employee_id, const char *prefer, ch
     return rc == SQLITE_ROW ? 0 : hd_store__error(st, rc, "find chat identity");
 }
 
+int hd_users_resolve(hd_desk *desk, const char *platform, const char *platform_user_id,
+                     const hd_employee *profile, hd_employee **out, int64_t now)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "SELECT e.id, e.username, e.display_name, e.email, e.department, e.location,"
+            " e.phone, e.vip, e.service_level, e.lang, e.is_agent"
+            " FROM identities i JOIN employees e ON e.id = i.employee_id"
+            " WHERE i.platform = ?1 AND i.platform_user_id = ?2");
+    int64_t id;
+    int err;
+
+    *out = NULL;
+    if (s == NULL)
+        return HD_EDB;
+    /* The common case, a known identity, is one query. */
+    sqlite3_bind_text(s, 1, platform ? platform : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, platform_user_id ? platform_user_id : "", -1, SQLITE_TRANSIENT);
+    if ((err = fetch_one(st, s, out, "for this identity")) != HD_ENOTFOUND)
+        return err;
+    if ((err = hd_users_identify(desk, platform, platform_user_id, profile, &id, now)) != 0)
+        return err;
+    return hd_users_get(desk, id, out);
+}
+
 int hd_users_count(hd_desk *desk, int64_t *out)
 {
     hd_store *st = hd_desk_store(desk);

@@ -58,6 +58,13 @@ int hd_users_identify(hd_desk *desk, const char *platform, const char *platform_
                       const hd_employee *profile, int64_t *out, int64_t now);
 
 /*
+ * hd_users_resolve - as hd_users_identify, returning the employee record
+ * (the caller frees it). A known identity costs one query.
+ */
+int hd_users_resolve(hd_desk *desk, const char *platform, const char *platform_user_id,
+                     const hd_employee *profile, hd_employee **out, int64_t now);
+
+/*
  * hd_users_identity - a chat identity of employee `employee_id`, preferring
  * platform `prefer` (may be NULL). Returns 0 with two strings the caller
  * frees, or HD_ENOTFOUND when the employee has never chatted.
