@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include "hd/conversation.h"
+#include "hd/intent.h"
 #include "hd/kb.h"
 #include "hd/survey.h"
 #include "hd/ticket.h"
@@ -65,6 +67,9 @@ static void sweep(hd_desk *desk)
     else if (n > 0)
         hd_log(HD_LOG_WARN, "event=sla_breached targets=%zu first=%s", n, alerts[0].number);
     hd_sla_alerts_free(alerts, n);
+    /* Buttons older than 30 days are forgotten: pressing one says it expired. */
+    if (hd_action_purge(desk, (int64_t)time(NULL) - 30 * 86400) != 0)
+        hd_log(HD_LOG_ERROR, "event=button_purge_failed error=\"%s\"", hd_error_last());
 }
 
 int cmd_run(cli *c, int argc, char **argv)
@@ -72,6 +77,8 @@ int cmd_run(cli *c, int argc, char **argv)
     struct sigaction sa;
     struct timespec nap = {0, 200 * 1000 * 1000};
     int64_t articles = 0, employees = 0;
+    hd_catalog *cat = NULL;
+    hd_nlu *nlu = NULL;
     time_t next = 0;
 
     if (argc > 1) {
@@ -87,6 +94,13 @@ int cmd_run(cli *c, int argc, char **argv)
         return CLI_FAILED;
     if (seed_samples(c->desk, 0) != 0)
         return cli_error();
+    /* A broken intent catalog stops the service here, not mid-conversation. */
+    if (cli_load_catalog(c, &cat) != 0)
+        return CLI_FAILED;
+    if (hd_nlu_new(&nlu, cat) != 0) {
+        hd_catalog_free(cat);
+        return cli_error();
+    }
     hd_kb_count(hd_desk_store(c->desk), &articles);
     hd_users_count(c->desk, &employees);
 
@@ -96,9 +110,9 @@ int cmd_run(cli *c, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    hd_log(HD_LOG_INFO, "event=start db=%s articles=%lld employees=%lld channels=none",
+    hd_log(HD_LOG_INFO, "event=start db=%s articles=%lld employees=%lld intents=%zu channels=none",
            c->db_override ? c->db_override : c->cfg->db_path, (long long)articles,
-           (long long)employees);
+           (long long)employees, hd_catalog_count(cat));
     while (!stop_requested) {
         if (time(NULL) >= next) {
             sweep(c->desk);
@@ -107,5 +121,7 @@ int cmd_run(cli *c, int argc, char **argv)
         nanosleep(&nap, NULL);
     }
     hd_log(HD_LOG_INFO, "event=stop reason=signal");
+    hd_nlu_free(nlu);
+    hd_catalog_free(cat);
     return CLI_OK;
 }

@@ -94,4 +94,9 @@ kill -TERM $svc
 wait $svc; rc=$?
 [ $rc = 0 ] && grep -q "event=stop" svc.log && ok || fail "service stop rc=$rc: $(cat svc.log)"
 
+# A broken intent catalog stops the service before it starts.
+mkdir -p badcat
+echo '{"name": "x", "kind": "colour"}' >badcat/x.json
+DESKBOT_INTENTS_DIR="$WORK/badcat" expect 1 "x.json" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
+
 finish
