@@ -196,6 +196,11 @@ static int read_lines(const hd_nlu *nlu, FILE *in, int json)
     return ferror(in) ? CLI_FAILED : CLI_OK;
 }
 
+/*
+ * cmd_nlu - `deskbot nlu [TEXT...] [--json]`: see nlu_usage. Returns
+ * CLI_OK, CLI_FAILED (the catalog does not load, standard input fails) or
+ * CLI_USAGE.
+ */
 int cmd_nlu(cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {

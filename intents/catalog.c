@@ -67,11 +67,13 @@ static int ticket_rule(hd_intent_kind kind)
     }
 }
 
+/* hd_lang_name - see intent.h: a static string, "?" outside the enum. */
 const char *hd_lang_name(hd_lang lang)
 {
     return (unsigned)lang < HD_LANG_COUNT ? lang_names[lang] : "?";
 }
 
+/* hd_lang_parse - see intent.h: exact "en" or "zh"; HD_EINVAL with a detail otherwise. */
 int hd_lang_parse(hd_lang *out, const char *name)
 {
     int i;
@@ -85,11 +87,13 @@ int hd_lang_parse(hd_lang *out, const char *name)
     return hd_error_set(HD_EINVAL, "unknown language '%s' (expected en or zh)", name ? name : "");
 }
 
+/* hd_intent_kind_name - see intent.h: a static string, "?" outside the enum. */
 const char *hd_intent_kind_name(hd_intent_kind kind)
 {
     return (unsigned)kind < HD_KIND_COUNT ? kind_names[kind] : "?";
 }
 
+/* hd_slot_type_name - see intent.h: a static string, "?" outside the enum. */
 const char *hd_slot_type_name(hd_slot_type type)
 {
     return (unsigned)type < HD_SLOT_TYPE_COUNT ? slot_type_names[type] : "?";
@@ -808,6 +812,7 @@ const hd_intent *hd_catalog_at(const hd_catalog *cat, size_t i)
     return cat && i < cat->n ? &cat->intents[i] : NULL;
 }
 
+/* hd_catalog_find - see intent.h: borrowed from `cat`; NULL for NULL arguments too. */
 const hd_intent *hd_catalog_find(const hd_catalog *cat, const char *name)
 {
     size_t i;
@@ -818,6 +823,7 @@ const hd_intent *hd_catalog_find(const hd_catalog *cat, const char *name)
     return NULL;
 }
 
+/* hd_intent_slot - see intent.h: borrowed from the intent's catalog. */
 const hd_slot_def *hd_intent_slot(const hd_intent *intent, const char *name)
 {
     size_t i;
@@ -828,6 +834,10 @@ const hd_slot_def *hd_intent_slot(const hd_intent *intent, const char *name)
     return NULL;
 }
 
+/*
+ * hd_slot_value_label - see intent.h: borrowed from `def` (or `value`
+ * itself when it is not one of the slot's values).
+ */
 const char *hd_slot_value_label(const hd_slot_def *def, const char *value, hd_lang lang)
 {
     size_t i;

@@ -911,6 +911,7 @@ void hd_parse_clear(hd_parse *p)
     memset(p, 0, sizeof(*p));
 }
 
+/* hd_parse_slot - see intent.h: borrowed from `p` until hd_parse_clear(). */
 const char *hd_parse_slot(const hd_parse *p, const char *name)
 {
     int i;

@@ -700,12 +700,10 @@ static int imminent(const scan *sc)
             continue;
         lo = k > 30 ? k - 30 : 0;
         hi = k + 40 < t->len ? k + 40 : t->len;
-        for (e = 0; e < HD_ARRAY_SIZE(events_zh); e++) {
-            const char *f = strstr(t->norm + lo, events_zh[e]);
-
-            if (f && (size_t)(f - t->norm) < hi)
-                return 1;
-        }
+        for (; lo < hi; lo++)
+            for (e = 0; e < HD_ARRAY_SIZE(events_zh); e++)
+                if (hd_text__has(t, lo, events_zh[e]))
+                    return 1;
     }
     return 0;
 }
@@ -1382,8 +1380,10 @@ static char *extract_phone(const scan *sc)
             continue;
         }
         if (hd_text__is_alnum((unsigned char)before) || strchr("-_./#:@'", before)) {
-            while (alnum_at(t, p) || t->norm[p] == '-' || t->norm[p] == '.')
-                p++;
+            /* digits inside a word or code ("PC-004512", "1.2.3"): skip the whole run */
+            for (q = p + 1; alnum_at(t, q) || t->norm[q] == '-' || t->norm[q] == '.'; q++)
+                ;
+            p = q;
             continue;
         }
         q = p + (t->norm[p] == '+');
@@ -1482,6 +1482,10 @@ static char *extract_email(const scan *sc)
 
 /* ---- error messages ---------------------------------------------------- */
 
+/* The longest quoted error message looked for, in bytes: it bounds the search for a closing quote.
+ */
+#define QUOTE_MAX 512
+
 /* Whether norm[a..b) holds a letter, a digit or a non-ASCII character. */
 static int has_content(const hd_text *t, size_t a, size_t b)
 {
@@ -1513,13 +1517,13 @@ static char *extract_error(const scan *sc)
             /* an apostrophe inside or after a word is not a quote */
             if ((p > 0 && alnum_at(t, p - 1)) || t->norm[p + 1] == ' ' || t->norm[p + 1] == '\0')
                 continue;
-            for (q = p + 1; q < t->len; q++) {
+            for (q = p + 1; q < t->len && q - p <= QUOTE_MAX; q++) {
                 if (t->norm[q] == '\'' && !alnum_at(t, q + 1) && t->norm[q - 1] != ' ')
                     break;
                 if (t->norm[q] == '\n')
                     q = t->len;
             }
-            if (q < t->len && has_content(t, p + 1, q)) {
+            if (q < t->len && q - p <= QUOTE_MAX && has_content(t, p + 1, q)) {
                 cand *x = add_cand(c, &n, p, q + 1, 2);
 
                 if (x) {
@@ -1531,20 +1535,22 @@ static char *extract_error(const scan *sc)
             continue;
         }
         for (k = 0; k < HD_ARRAY_SIZE(pairs); k++) {
-            size_t on = strlen(pairs[k][0]);
-            const char *close;
+            size_t on = strlen(pairs[k][0]), q;
 
             if (!hd_text__has(t, p, pairs[k][0]))
                 continue;
-            close = strstr(t->norm + p + on, pairs[k][1]);
-            if (close && has_content(t, p + on, (size_t)(close - t->norm))) {
-                cand *x = add_cand(c, &n, p, (size_t)(close - t->norm) + strlen(pairs[k][1]), 2);
+            for (q = p + on; q < t->len && q - p <= QUOTE_MAX; q++)
+                if (hd_text__has(t, q, pairs[k][1]))
+                    break;
+            if (hd_text__has(t, q, pairs[k][1]) && q - p <= QUOTE_MAX &&
+                has_content(t, p + on, q)) {
+                cand *x = add_cand(c, &n, p, q + strlen(pairs[k][1]), 2);
 
                 if (x) {
                     x->va = p + on;
-                    x->vb = (size_t)(close - t->norm);
+                    x->vb = q;
                 }
-                p = (size_t)(close - t->norm) + strlen(pairs[k][1]) - 1;
+                p = q + strlen(pairs[k][1]) - 1;
             }
             break;
         }
@@ -1950,6 +1956,7 @@ static char *extract_type(hd_slot_type type, const scan *sc)
     }
 }
 
+/* hd_slots__builtin_name - see slots.h: a static string or NULL. */
 const char *hd_slots__builtin_name(hd_slot_type type)
 {
     switch (type) {
@@ -1976,6 +1983,7 @@ const char *hd_slots__builtin_name(hd_slot_type type)
     }
 }
 
+/* hd_slots__add - see slots.h: takes `value` (NULL is ignored), copies `name`. */
 void hd_slots__add(hd_parse *p, const char *name, char *value)
 {
     int i;
@@ -1997,6 +2005,8 @@ void hd_slots__add(hd_parse *p, const char *name, char *value)
     p->n_slots++;
 }
 
+/* hd_slots__builtin - see slots.h: ticket, impact, urgency, location, asset tag, phone, e-mail,
+ * error, time. */
 void hd_slots__builtin(const hd_text *t, hd_parse *p)
 {
     static const hd_slot_type order[] = {
@@ -2012,6 +2022,7 @@ void hd_slots__builtin(const hd_text *t, hd_parse *p)
     hd_free(sc);
 }
 
+/* hd_slots__extract - see slots.h: *out is the caller's to hd_free(). */
 int hd_slots__extract(const hd_slot_def *def, const hd_text *t, char **out)
 {
     scan *sc;

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+/* hd_text__utf8 - see text.h. */
 size_t hd_text__utf8(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -45,12 +46,14 @@ size_t hd_text__utf8(const char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+/* hd_text__is_han - see text.h: the unified ideographs, extension A and beyond, compatibility. */
 int hd_text__is_han(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
            (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
 }
 
+/* hd_text__is_cjk - see text.h. */
 int hd_text__is_cjk(uint32_t cp)
 {
     return hd_text__is_han(cp) || (cp >= 0x3040 && cp <= 0x30FF) || /* kana */
@@ -58,6 +61,7 @@ int hd_text__is_cjk(uint32_t cp)
            (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
 }
 
+/* hd_text__is_alnum - see text.h: ASCII only, whatever the locale. */
 int hd_text__is_alnum(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -75,6 +79,10 @@ static void put(hd_text *t, char c, size_t from)
     t->norm[t->len++] = c;
 }
 
+/*
+ * hd_text__init - see text.h. Input is cut at a character boundary before
+ * HD_TEXT_MAX bytes; `t` owns nothing and needs no release.
+ */
 void hd_text__init(hd_text *t, const char *text)
 {
     size_t n = text ? strlen(text) : 0, i = 0, k;
@@ -129,6 +137,7 @@ void hd_text__init(hd_text *t, const char *text)
     t->map[t->len] = (uint16_t)t->orig_len;
 }
 
+/* hd_text__span - see text.h: the result is the caller's to hd_free(). */
 char *hd_text__span(const hd_text *t, size_t a, size_t b)
 {
     size_t from, to;
@@ -160,6 +169,7 @@ static int cn_digit(uint32_t cp)
     return -1;
 }
 
+/* hd_text__number - see text.h. "一二" reads 12, as room numbers are spoken digit by digit. */
 size_t hd_text__number(const hd_text *t, size_t pos, int *value)
 {
     size_t i = pos;
@@ -200,6 +210,7 @@ size_t hd_text__number(const hd_text *t, size_t pos, int *value)
     return i - pos;
 }
 
+/* hd_text__find_phrase - see text.h. */
 size_t hd_text__find_phrase(const hd_text *t, const char *phrase, size_t from)
 {
     size_t n = strlen(phrase);

@@ -384,37 +384,15 @@ static void test_slots__hostile(void)
         HD_SLOT_TICKET_NUMBER, HD_SLOT_IMPACT, HD_SLOT_URGENCY, HD_SLOT_LOCATION,
         HD_SLOT_ASSET_TAG,     HD_SLOT_PHONE,  HD_SLOT_EMAIL,   HD_SLOT_ERROR_MESSAGE,
         HD_SLOT_TIME,          HD_SLOT_TEXT};
-    static const char *const texts[] = {"",
-                                        "\"",
-                                        "'",
-                                        "“",
-                                        "「unterminated",
-                                        "@",
-                                        "@@@@.",
-                                        "+",
-                                        "+(",
-                                        "INC-",
-                                        "INC-9999999999",
-                                        "floor",
-                                        "room",
-                                        "building",
-                                        "since",
-                                        "for",
-                                        "ago",
-                                        "从",
-                                        "楼楼楼",
-                                        "十十十十十十楼",
-                                        "\xff\xfe\xe4\xb8",
-                                        "\xe5\x8f\xb7\xe6\xa5",
-                                        "ext",
-                                        "x",
-                                        "asset",
-                                        "资产编号",
-                                        "error:",
-                                        "错误：",
-                                        "in 5 minutes",
-                                        "分钟后",
-                                        "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7"};
+    /* clang-format off */
+    static const char *const texts[] = {
+        "", "\"", "'", "“", "「unterminated", "@", "@@@@.", "+", "+(", "INC-", "INC-9999999999",
+        "floor", "room", "building", "since", "for", "ago", "从", "楼楼楼", "十十十十十十楼",
+        "\xff\xfe\xe4\xb8", "\xe5\x8f\xb7\xe6\xa5", "ext", "x", "asset", "资产编号", "error:",
+        "错误：", "in 5 minutes", "分钟后", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7",
+        /* once made the phone extractor loop: a number's first sign right after a letter */
+        "a+1", "b(1", "x+(((((", "PC-+12345678"};
+    /* clang-format on */
     char *big = hd_malloc(100 * 1024 + 1), *v;
     size_t i, k;
     hd_parse p;
@@ -422,6 +400,22 @@ static void test_slots__hostile(void)
     for (i = 0; i < 100 * 1024; i++)
         big[i] = "floor 3 INC-1 '\"@.+(5 \xe6\xa5\xbc\xff"[(i * 7) % 22];
     big[100 * 1024] = '\0';
+    /* unclosed quotes everywhere: each one looks ahead only a bounded way */
+    for (k = 0; k < 3; k++) {
+        static const char *const openers[] = {" 'x", "\" x", "\xe3\x80\x8c"}; /* 3 bytes each */
+        char *q = hd_malloc(8 * 1024 + 1);
+        hd_slot_def d = {0};
+
+        for (i = 0; i + 3 <= 8 * 1024; i += 3)
+            memcpy(q + i, openers[k], 3);
+        q[i] = '\0';
+        d.name = (char *)"x";
+        d.type = HD_SLOT_ERROR_MESSAGE;
+        v = NULL;
+        hd_slot_extract(&d, q, HD_LANG_EN, &v);
+        hd_free(v);
+        hd_free(q);
+    }
     for (k = 0; k < HD_ARRAY_SIZE(types); k++) {
         hd_slot_def d = {0};
 
