@@ -94,6 +94,8 @@ int hd_store_open(hd_store **out, const char *path, int busy_ms)
         goto cleanup;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    /* More small allocations served from the connection's own arena. */
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 512, 2048);
     sqlite3_busy_timeout(st->db, busy_ms);
 
     /*
