@@ -9,8 +9,6 @@
 
 #include "hd/fileio.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <jansson.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -729,18 +727,6 @@ cleanup:
     return err;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int is_intent_file(const char *name)
-{
-    size_t n = strlen(name);
-
-    return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
 /*
  * hd_catalog_load_dir - see intent.h. Reads the *.json files of `dir` (not
  * hidden ones) in name order, each at most 256 KB, naming them "DIR/FILE"
@@ -749,40 +735,17 @@ static int is_intent_file(const char *name)
  */
 int hd_catalog_load_dir(hd_catalog **out, const char *dir)
 {
-    DIR *d;
-    struct dirent *e;
     char **paths = NULL, **texts = NULL;
-    size_t n = 0, cap = 0, i, len;
-    int err = 0;
+    size_t n = 0, i, len;
+    int err;
 
     *out = NULL;
-    d = opendir(dir);
-    if (d == NULL)
-        return hd_error_set(HD_EIO, "%s: cannot open the intent catalog folder: %s", dir,
-                            strerror(errno));
-    errno = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_intent_file(e->d_name))
-            continue;
-        if (n == CATALOG_MAX_FILES) {
-            err = hd_error_set(HD_ECONFIG, "%s: more than %d intent files", dir, CATALOG_MAX_FILES);
-            break;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            paths = hd_realloc(paths, cap * sizeof(*paths));
-        }
-        paths[n++] = hd_sprintf("%s/%s", dir, e->d_name);
-        errno = 0;
-    }
-    if (err == 0 && errno != 0)
-        err = hd_error_set(HD_EIO, "%s: cannot list the intent catalog folder: %s", dir,
-                           strerror(errno));
-    closedir(d);
-    if (err != 0)
+    if ((err = hd_dir_list(dir, ".json", &paths, &n)) != 0)
+        return err;
+    if (n > CATALOG_MAX_FILES) {
+        err = hd_error_set(HD_ECONFIG, "%s: more than %d intent files", dir, CATALOG_MAX_FILES);
         goto cleanup;
-    if (n > 1)
-        qsort(paths, n, sizeof(*paths), cmp_str);
+    }
     texts = hd_calloc(n + 1, sizeof(*texts));
     for (i = 0; i < n; i++)
         if ((err = hd_file_read(paths[i], CATALOG_MAX_FILE, &texts[i], &len)) != 0)
@@ -790,13 +753,10 @@ int hd_catalog_load_dir(hd_catalog **out, const char *dir)
     err = hd_catalog_load(out, (const char *const *)paths, (const char *const *)texts, n);
 
 cleanup:
-    for (i = 0; i < n; i++) {
-        hd_free(paths[i]);
-        if (texts)
-            hd_free(texts[i]);
-    }
-    hd_free(paths);
+    for (i = 0; texts && i < n; i++)
+        hd_free(texts[i]);
     hd_free(texts);
+    hd_dir_list_free(paths, n);
     return err;
 }
 

@@ -4,43 +4,20 @@
 #include "text.h"
 
 #include "hd/common.h"
+#include "hd/utf8.h"
 
 #include <string.h>
 
-/* hd_text__utf8 - see text.h. */
+/* hd_text__utf8 - see text.h: the strict decoder, with 0 for a bad byte. */
 size_t hd_text__utf8(const char *s, size_t n, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
     uint32_t c;
-    size_t len, i;
+    size_t len;
 
     if (n == 0)
         return 0;
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-        len = 2;
-        c = u[0] & 0x1F;
-    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-        len = 3;
-        c = u[0] & 0x0F;
-    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-        len = 4;
-        c = u[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (u[i] & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
+    len = hd_utf8_decode((const unsigned char *)s, n, &c);
+    if (c == HD_UTF8_BAD)
         return 0;
     *cp = c;
     return len;
