@@ -925,7 +925,9 @@ static void start_add_info(turn *t, const char *ref)
 static void do_human(turn *t, const char *text)
 {
     hd_ticket *tk;
-    char *title = hd_sprintf("%s: %.120s", hd_say(t->lang, P_HANDOVER_FLAG), text);
+    const char *flag = hd_say(t->lang, P_HANDOVER_FLAG);
+    char *title = text && text[0] && strcmp(text, flag) != 0 ? hd_sprintf("%s: %.120s", flag, text)
+                                                             : hd_strdup(flag);
 
     contact_start(t);
     tk = open_ticket(t, HD_TYPE_CONSULTATION, NULL, title, text, NULL, HD_IMPACT_INDIVIDUAL,
