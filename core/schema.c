@@ -206,6 +206,41 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL,"
     "  used_at INTEGER"
     ");",
+
+    /*
+     * 6: the outbox (every outbound message, written before it is sent and
+     * deleted when the platform accepted it), dead letters, and the inbound
+     * events already processed (exactly-once intake).
+     */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  conversation TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  last_error TEXT"
+    ");"
+    "CREATE INDEX outbox_conversation ON outbox(channel, conversation, id);"
+    "CREATE INDEX outbox_next ON outbox(next_at);"
+    "CREATE TABLE dead_letters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  conversation TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  failed_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL,"
+    "  error TEXT NOT NULL"
+    ");"
+    "CREATE TABLE inbound_events ("
+    "  channel TEXT NOT NULL,"
+    "  event_id TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, event_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX inbound_events_received ON inbound_events(received_at);",
 };
 
 static int read_version(sqlite3 *db, int *out)
