@@ -93,7 +93,7 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/hdbench.XXXXXX", path[64], name[32];
     const char *names[256], *texts[256];
     const hd_embedded_file *f;
-    char (*tokens)[HD_TOKEN_LEN + 1]; /* the one button each user presses next */
+    char(*tokens)[HD_TOKEN_LEN + 1]; /* the one button each user presses next */
     hd_config *cfg;
     hd_desk *desk;
     hd_catalog *cat;
@@ -199,8 +199,8 @@ int main(int argc, char **argv)
                "\"messages_per_cpu_s\":%.0f,\"cpu_us_per_message\":%.1f,\"rss_growth_kb\":%ld,"
                "\"rss_bytes_per_conversation\":%.0f,\"state_bytes_per_conversation\":%.0f}\n",
                users, turns, batch, tickets, missing, wall, (double)turns / wall,
-               (double)turns / cpu, cpu * 1e6 / (double)turns, rss1 - rss0, (double)(rss1 - rss0) * 1024.0 / users,
-               state_bytes);
+               (double)turns / cpu, cpu * 1e6 / (double)turns, rss1 - rss0,
+               (double)(rss1 - rss0) * 1024.0 / users, state_bytes);
     }
     hd_dialogue_free(d);
     hd_nlu_free(nlu);
