@@ -63,6 +63,7 @@ int cmd_users(cli *c, int argc, char **argv);
 int cmd_tickets(cli *c, int argc, char **argv);
 int cmd_report(cli *c, int argc, char **argv);
 int cmd_chat(cli *c, int argc, char **argv);
+int cmd_outbox(cli *c, int argc, char **argv);
 int cmd_nlu(cli *c, int argc, char **argv);
 
 /*

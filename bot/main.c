@@ -23,6 +23,7 @@ static const struct command {
     {"users", cmd_users, "users directory: import, list"},
     {"tickets", cmd_tickets, "tickets: create, list, show, assign, take, resolve, close, ..."},
     {"report", cmd_report, "service figures for a date range"},
+    {"outbox", cmd_outbox, "messages waiting to be sent, and dead letters"},
     {"nlu", cmd_nlu, "show what the bot understands of a message"},
 };
 

@@ -94,6 +94,13 @@ kill -TERM $svc
 wait $svc; rc=$?
 [ $rc = 0 ] && grep -q "event=stop" svc.log && ok || fail "service stop rc=$rc: $(cat svc.log)"
 
+# The outbox: nothing waiting on a fresh desk; dead letters are listed with their error.
+expect 0 "0 waiting to be sent, 0 dead letters" -- "$DESKBOT" outbox
+sqlite3 "$DESKBOT_DB" "INSERT INTO dead_letters (channel, conversation, payload, created_at,
+    failed_at, attempts, error) VALUES ('slack', 'D1', '{}', 1, 2, 5, 'channel_not_found')"
+expect 0 "channel_not_found" -- "$DESKBOT" outbox
+[ "$("$DESKBOT" outbox --json | jq .dead)" = 1 ] && ok || fail "outbox --json dead count"
+
 # A broken intent catalog stops the service before it starts.
 mkdir -p badcat
 echo '{"name": "x", "kind": "colour"}' >badcat/x.json
