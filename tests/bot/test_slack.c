@@ -55,21 +55,21 @@ static void test_slack__messages_to_ignore(void)
 {
     static const char *const frames[] = {
         /* the bot's own echo */
-        "{\"envelope_id\":\"e1\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev1\","
-        "\"event\":{\"type\":\"message\",\"channel\":\"D1\",\"channel_type\":\"im\","
-        "\"user\":\"U0BOT\",\"bot_id\":\"B0BOT\",\"text\":\"hi\",\"ts\":\"1.0\"}}}",
+        ("{\"envelope_id\":\"e1\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev1\","
+         "\"event\":{\"type\":\"message\",\"channel\":\"D1\",\"channel_type\":\"im\","
+         "\"user\":\"U0BOT\",\"bot_id\":\"B0BOT\",\"text\":\"hi\",\"ts\":\"1.0\"}}}"),
         /* another bot */
-        "{\"envelope_id\":\"e2\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev2\","
-        "\"event\":{\"type\":\"message\",\"subtype\":\"bot_message\",\"bot_id\":\"B9\","
-        "\"channel\":\"D1\",\"channel_type\":\"im\",\"text\":\"beep\",\"ts\":\"1.0\"}}}",
+        ("{\"envelope_id\":\"e2\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev2\","
+         "\"event\":{\"type\":\"message\",\"subtype\":\"bot_message\",\"bot_id\":\"B9\","
+         "\"channel\":\"D1\",\"channel_type\":\"im\",\"text\":\"beep\",\"ts\":\"1.0\"}}}"),
         /* an edit */
-        "{\"envelope_id\":\"e3\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev3\","
-        "\"event\":{\"type\":\"message\",\"subtype\":\"message_changed\",\"user\":\"U1\","
-        "\"channel\":\"D1\",\"channel_type\":\"im\",\"text\":\"x\",\"ts\":\"1.0\"}}}",
+        ("{\"envelope_id\":\"e3\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev3\","
+         "\"event\":{\"type\":\"message\",\"subtype\":\"message_changed\",\"user\":\"U1\","
+         "\"channel\":\"D1\",\"channel_type\":\"im\",\"text\":\"x\",\"ts\":\"1.0\"}}}"),
         /* a channel message without a mention */
-        "{\"envelope_id\":\"e4\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev4\","
-        "\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"channel_type\":\"channel\","
-        "\"user\":\"U1\",\"text\":\"lunch?\",\"ts\":\"1.0\"}}}",
+        ("{\"envelope_id\":\"e4\",\"type\":\"events_api\",\"payload\":{\"event_id\":\"Ev4\","
+         "\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"channel_type\":\"channel\","
+         "\"user\":\"U1\",\"text\":\"lunch?\",\"ts\":\"1.0\"}}}"),
         /* a slash command */
         "{\"envelope_id\":\"e5\",\"type\":\"slash_commands\",\"payload\":{}}",
     };
@@ -120,8 +120,8 @@ static void test_slack__malformed_frames(void)
                                          "{\"type\":7}",
                                          "{\"type\":\"events_api\"}",
                                          "{\"envelope_id\":\"e\",\"type\":\"events_api\"}",
-                                         "{\"envelope_id\":\"e\",\"type\":\"interactive\","
-                                         "\"payload\":{\"type\":\"block_actions\"}}"};
+                                         ("{\"envelope_id\":\"e\",\"type\":\"interactive\","
+                                          "\"payload\":{\"type\":\"block_actions\"}}")};
     size_t i;
 
     for (i = 0; i < HD_ARRAY_SIZE(frames); i++) {
