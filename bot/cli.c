@@ -40,6 +40,7 @@ int cli_open(cli *c)
     if (hd_log_level_parse(&level, c->cfg->log_level) != 0)
         return cli_error();
     hd_log_threshold = (int)level;
+    hd_log_set_json(strcmp(c->cfg->log_format, "json") == 0);
     db = c->db_override ? c->db_override : c->cfg->db_path;
     if (hd_desk_open(&c->desk, c->cfg, db) != 0)
         return cli_error();

@@ -32,6 +32,8 @@ static const struct setting {
     {"db", SETTING_STRING, offsetof(hd_config, db_path), "var/deskbot.db", 0, 0, "DESKBOT_DB"},
     {"log_level", SETTING_STRING, offsetof(hd_config, log_level), "info", 0, 0,
      "DESKBOT_LOG_LEVEL"},
+    {"log_format", SETTING_STRING, offsetof(hd_config, log_format), "text", 0, 0,
+     "DESKBOT_LOG_FORMAT"},
     /* Empty: the catalog built into the binary. */
     {"intents_dir", SETTING_STRING, offsetof(hd_config, intents_dir), "", 0, 0,
      "DESKBOT_INTENTS_DIR"},
@@ -548,6 +550,10 @@ int hd_config_load(hd_config **out, const char *defaults_json, const char *path)
     }
     if ((err = load_scalars(cfg, root)) != 0 || (err = load_policy(cfg, root)) != 0)
         goto cleanup;
+    if (strcmp(cfg->log_format, "text") != 0 && strcmp(cfg->log_format, "json") != 0) {
+        err = bad("log_format", "must be \"text\" or \"json\", not '%s'", cfg->log_format);
+        goto cleanup;
+    }
     *out = cfg;
     cfg = NULL;
 
@@ -575,6 +581,7 @@ void hd_config_free(hd_config *cfg)
         return;
     hd_free(cfg->db_path);
     hd_free(cfg->log_level);
+    hd_free(cfg->log_format);
     hd_free(cfg->intents_dir);
     for (i = 0; i < cfg->n_calendars; i++)
         hd_calendar_free_fields(&cfg->calendars[i]);

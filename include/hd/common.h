@@ -109,6 +109,9 @@ void hd_log_write(hd_log_level level, const char *fmt, ...) HD_PRINTF(2, 3);
  */
 int hd_log_level_parse(hd_log_level *out, const char *name);
 
+/* hd_log_set_json - write each line as a JSON object instead of key=value. */
+void hd_log_set_json(int on);
+
 #define HD_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -44,6 +44,7 @@ typedef struct hd_config {
     /* Scalars (see the table in core/config.c). */
     char *db_path;
     char *log_level;
+    char *log_format;  /* "text" (key=value) or "json" */
     char *intents_dir; /* NULL: the embedded intent catalog */
     int busy_timeout_ms;
     int survey_default_days;

@@ -101,6 +101,15 @@ sqlite3 "$DESKBOT_DB" "INSERT INTO dead_letters (channel, conversation, payload,
 expect 0 "channel_not_found" -- "$DESKBOT" outbox
 [ "$("$DESKBOT" outbox --json | jq .dead)" = 1 ] && ok || fail "outbox --json dead count"
 
+# Logs as JSON: one object per line, the key=value fields as members.
+DESKBOT_LOG_FORMAT=json "$DESKBOT" --db "$WORK/svc3/desk.db" run >svc3.log 2>&1 &
+svc=$!
+for _ in $(seq 50); do grep -q '"event":"start"' svc3.log && break; sleep 0.1; done
+kill -TERM $svc; wait $svc
+head -1 svc3.log | jq -e '.level == "info" and .event == "start" and (.articles | tonumber) == 49' \
+    >/dev/null && ok || fail "JSON log line: $(head -1 svc3.log)"
+DESKBOT_LOG_FORMAT=xml expect 1 "log_format" -- "$DESKBOT" tickets list
+
 # A broken intent catalog stops the service before it starts.
 mkdir -p badcat
 echo '{"name": "x", "kind": "colour"}' >badcat/x.json
