@@ -7,10 +7,13 @@
  * SIGINT. Chat channels attach to this loop as they are added.
  */
 #include "cli.h"
+#include "loop.h"
+#include "metrics.h"
 
 #include "hd/conversation.h"
 #include "hd/intent.h"
 #include "hd/kb.h"
+#include "hd/outbox.h"
 #include "hd/survey.h"
 #include "hd/ticket.h"
 #include "hd/users.h"
@@ -24,6 +27,7 @@
 #define SWEEP_SECONDS 60
 
 static volatile sig_atomic_t stop_requested;
+static hd_loop *running;
 
 static void on_signal(int sig)
 {
@@ -31,6 +35,35 @@ static void on_signal(int sig)
     if (stop_requested)
         _Exit(1); /* a second signal: leave at once */
     stop_requested = 1;
+    if (running)
+        hd_loop_stop(running);
+}
+
+typedef struct service {
+    hd_desk *desk;
+    hd_metrics *metrics;
+} service;
+
+/* GET /healthz and /metrics. */
+static char *http(const char *path, int *status, const char **type, void *payload)
+{
+    service *svc = payload;
+    int64_t pending = 0, dead = 0;
+
+    *status = 200;
+    if (strcmp(path, "/healthz") == 0) {
+        *type = "application/json";
+        return hd_strdup("{\"status\":\"ok\",\"channels\":{}}\n");
+    }
+    if (strcmp(path, "/metrics") == 0) {
+        *type = "text/plain; version=0.0.4; charset=utf-8";
+        if (hd_outbox_depth(svc->desk, &pending, &dead) == 0) {
+            hd_metrics_set(svc->metrics, "deskbot_outbox_depth", NULL, (double)pending);
+            hd_metrics_set(svc->metrics, "deskbot_dead_letters", NULL, (double)dead);
+        }
+        return hd_metrics_render(svc->metrics);
+    }
+    return NULL;
 }
 
 int cmd_init(cli *c, int argc, char **argv)
@@ -52,8 +85,9 @@ int cmd_init(cli *c, int argc, char **argv)
     return CLI_OK;
 }
 
-static void sweep(hd_desk *desk)
+static void sweep(hd_loop *loop, void *payload)
 {
+    hd_desk *desk = ((service *)payload)->desk;
     hd_sla_alert *alerts = NULL;
     size_t n = 0;
     int applied = 0;
@@ -67,6 +101,7 @@ static void sweep(hd_desk *desk)
     else if (n > 0)
         hd_log(HD_LOG_WARN, "event=sla_breached targets=%zu first=%s", n, alerts[0].number);
     hd_sla_alerts_free(alerts, n);
+    (void)loop;
     /* Buttons older than 30 days are forgotten: pressing one says it expired. */
     if (hd_action_purge(desk, (int64_t)time(NULL) - 30 * 86400) != 0)
         hd_log(HD_LOG_ERROR, "event=button_purge_failed error=\"%s\"", hd_error_last());
@@ -75,17 +110,19 @@ static void sweep(hd_desk *desk)
 int cmd_run(cli *c, int argc, char **argv)
 {
     struct sigaction sa;
-    struct timespec nap = {0, 200 * 1000 * 1000};
     int64_t articles = 0, employees = 0;
     hd_catalog *cat = NULL;
     hd_nlu *nlu = NULL;
-    time_t next = 0;
+    hd_loop *loop = NULL;
+    service svc = {0};
+    int rc = CLI_FAILED;
 
     if (argc > 1) {
         if (strcmp(argv[1], "--help") == 0) {
             printf("usage: deskbot run\n\nStart the service on the configured database "
-                   "(created with the sample\ndata on first start). Stops cleanly on SIGTERM "
-                   "or SIGINT.\n");
+                   "(created with the sample\ndata on first start), with GET /healthz and "
+                   "/metrics on http_listen\n(default 127.0.0.1:8080). Stops cleanly on "
+                   "SIGTERM or SIGINT.\n");
             return CLI_OK;
         }
         return cli_usage_error("run", "run takes no arguments");
@@ -98,30 +135,41 @@ int cmd_run(cli *c, int argc, char **argv)
     if (cli_load_catalog(c, &cat) != 0)
         return CLI_FAILED;
     if (hd_nlu_new(&nlu, cat) != 0) {
-        hd_catalog_free(cat);
-        return cli_error();
+        rc = cli_error();
+        goto cleanup;
     }
     hd_kb_count(hd_desk_store(c->desk), &articles);
     hd_users_count(c->desk, &employees);
+    svc.desk = c->desk;
+    svc.metrics = hd_metrics_new();
+    if (hd_loop_new(&loop, c->cfg->http_listen, http, &svc) != 0) {
+        rc = cli_error();
+        goto cleanup;
+    }
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    running = loop;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    hd_log(HD_LOG_INFO, "event=start db=%s articles=%lld employees=%lld intents=%zu channels=none",
+    hd_log(HD_LOG_INFO,
+           "event=start db=%s articles=%lld employees=%lld intents=%zu channels=none"
+           " http=%s port=%d",
            c->db_override ? c->db_override : c->cfg->db_path, (long long)articles,
-           (long long)employees, hd_catalog_count(cat));
-    while (!stop_requested) {
-        if (time(NULL) >= next) {
-            sweep(c->desk);
-            next = time(NULL) + SWEEP_SECONDS;
-        }
-        nanosleep(&nap, NULL);
-    }
+           (long long)employees, hd_catalog_count(cat), c->cfg->http_listen, hd_loop_port(loop));
+    hd_loop_every(loop, SWEEP_SECONDS, sweep, &svc);
+    if (!stop_requested)
+        hd_loop_run(loop);
     hd_log(HD_LOG_INFO, "event=stop reason=signal");
+    rc = CLI_OK;
+
+cleanup:
+    running = NULL;
+    hd_loop_free(loop);
+    hd_metrics_free(svc.metrics);
     hd_nlu_free(nlu);
     hd_catalog_free(cat);
-    return CLI_OK;
+    return rc;
 }

@@ -34,6 +34,9 @@ static const struct setting {
      "DESKBOT_LOG_LEVEL"},
     {"log_format", SETTING_STRING, offsetof(hd_config, log_format), "text", 0, 0,
      "DESKBOT_LOG_FORMAT"},
+    /* Loopback unless an administrator says otherwise. */
+    {"http_listen", SETTING_STRING, offsetof(hd_config, http_listen), "127.0.0.1:8080", 0, 0,
+     "DESKBOT_HTTP_LISTEN"},
     /* Empty: the catalog built into the binary. */
     {"intents_dir", SETTING_STRING, offsetof(hd_config, intents_dir), "", 0, 0,
      "DESKBOT_INTENTS_DIR"},
@@ -582,6 +585,7 @@ void hd_config_free(hd_config *cfg)
     hd_free(cfg->db_path);
     hd_free(cfg->log_level);
     hd_free(cfg->log_format);
+    hd_free(cfg->http_listen);
     hd_free(cfg->intents_dir);
     for (i = 0; i < cfg->n_calendars; i++)
         hd_calendar_free_fields(&cfg->calendars[i]);

@@ -5,7 +5,7 @@
 # also runs the libFuzzer targets for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh packages clang libclang-rt-14-dev clang-format jq sqlite3
+scripts/setup.sh packages clang libclang-rt-14-dev clang-format jq sqlite3 curl
 
 scripts/setup.sh build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHD_WERROR=ON
 echo "==> testing build (gcc)"
@@ -15,5 +15,6 @@ CC=clang scripts/setup.sh build build-asan -DCMAKE_BUILD_TYPE=Debug -DHD_WERROR=
     -DHD_ASAN=ON -DHD_UBSAN=ON -DHD_FUZZ=ON
 echo "==> testing build-asan (clang, ASan + UBSan, fuzzers)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
     ctest --test-dir build-asan --output-on-failure --parallel 2 --timeout 600
 echo "==> all tests passed"

@@ -45,6 +45,7 @@ typedef struct hd_config {
     char *db_path;
     char *log_level;
     char *log_format;  /* "text" (key=value) or "json" */
+    char *http_listen; /* host:port of /healthz and /metrics */
     char *intents_dir; /* NULL: the embedded intent catalog */
     int busy_timeout_ms;
     int survey_default_days;

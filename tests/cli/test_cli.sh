@@ -85,11 +85,23 @@ cp "$DESKBOT_DB" newer.db
 sqlite3 newer.db "PRAGMA user_version = 999"
 expect 1 "newer deskbot" -- "$DESKBOT" --db newer.db tickets list
 
-# The service starts on a fresh database and stops cleanly on SIGTERM.
+# The service starts on a fresh database, answers /healthz and /metrics on
+# loopback, and stops cleanly on SIGTERM.
+export DESKBOT_HTTP_LISTEN=127.0.0.1:0
 "$DESKBOT" --db "$WORK/svc/desk.db" run >svc.log 2>&1 &
 svc=$!
 for _ in $(seq 50); do grep -q "event=start" svc.log && break; sleep 0.1; done
 grep -q "event=start.*articles=49" svc.log && ok || fail "service did not start: $(cat svc.log)"
+port=$(grep -o 'port=[0-9]*' svc.log | head -1 | cut -d= -f2)
+[ "$(curl -s "http://127.0.0.1:$port/healthz" | jq -r .status)" = ok ] && ok ||
+    fail "/healthz on port $port"
+curl -s "http://127.0.0.1:$port/metrics" | grep -q '^deskbot_outbox_depth 0$' && ok ||
+    fail "/metrics lacks the outbox depth"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/secret")" = 404 ] && ok ||
+    fail "an unknown path is not 404"
+# A second service cannot take the same port: one clear line, exit 1.
+DESKBOT_HTTP_LISTEN=127.0.0.1:$port expect 1 "cannot listen on 127.0.0.1:$port" -- \
+    "$DESKBOT" --db "$WORK/svc4/desk.db" run
 kill -TERM $svc
 wait $svc; rc=$?
 [ $rc = 0 ] && grep -q "event=stop" svc.log && ok || fail "service stop rc=$rc: $(cat svc.log)"
