@@ -40,9 +40,3 @@ const char *hd_error_last(void)
         return last_detail;
     return last_code ? hd_strerror(last_code) : "no error";
 }
-
-void hd_error_clear(void)
-{
-    last_detail[0] = '\0';
-    last_code = 0;
-}

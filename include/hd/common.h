@@ -60,9 +60,6 @@ int hd_error_set(int err, const char *fmt, ...) HD_PRINTF(2, 3);
  */
 const char *hd_error_last(void);
 
-/* hd_error_clear - forget the last detail (used before an operation). */
-void hd_error_clear(void);
-
 /*
  * Allocation. These abort the process on exhaustion, as a service should
  * (Redis zmalloc): callers never check for NULL. hd_free accepts NULL.
