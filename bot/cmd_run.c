@@ -87,23 +87,36 @@ int cmd_init(cli *c, int argc, char **argv)
 
 static void sweep(hd_loop *loop, void *payload)
 {
-    hd_desk *desk = ((service *)payload)->desk;
-    hd_sla_alert *alerts = NULL;
-    size_t n = 0;
+    service *svc = payload;
+    int64_t now = (int64_t)time(NULL);
+    hd_sla_event *events = NULL;
+    size_t n = 0, i;
     int applied = 0;
 
-    if (hd_survey_apply_defaults(desk, (int64_t)time(NULL), &applied) != 0)
+    (void)loop;
+    if (hd_survey_apply_defaults(svc->desk, now, &applied) != 0)
         hd_log(HD_LOG_ERROR, "event=survey_defaults_failed error=\"%s\"", hd_error_last());
     else if (applied > 0)
         hd_log(HD_LOG_INFO, "event=survey_defaults applied=%d", applied);
-    if (hd_sla_breached(desk, (int64_t)time(NULL), &alerts, &n) != 0)
+    /* Warnings at the configured share of a target; escalation at breach. */
+    if (hd_sla_sweep(svc->desk, now, &events, &n) != 0)
         hd_log(HD_LOG_ERROR, "event=sla_sweep_failed error=\"%s\"", hd_error_last());
-    else if (n > 0)
-        hd_log(HD_LOG_WARN, "event=sla_breached targets=%zu first=%s", n, alerts[0].number);
-    hd_sla_alerts_free(alerts, n);
-    (void)loop;
+    for (i = 0; i < n; i++) {
+        const char *target = events[i].alert.kind == HD_SLA_RESPONSE ? "response" : "resolution";
+        int breach = events[i].event == HD_SLA_BREACH;
+
+        hd_metrics_add(svc->metrics,
+                       breach ? "deskbot_sla_breaches_total" : "deskbot_sla_warnings_total", target,
+                       1);
+        hd_log(breach ? HD_LOG_WARN : HD_LOG_INFO,
+               "event=%s ticket=%s target=%s group=%s escalated_to=%s",
+               breach ? "sla_breach" : "sla_warning", events[i].alert.number, target,
+               events[i].alert.group ? events[i].alert.group : "-",
+               events[i].escalated_to ? events[i].escalated_to : "-");
+    }
+    hd_sla_events_free(events, n);
     /* Buttons older than 30 days are forgotten: pressing one says it expired. */
-    if (hd_action_purge(desk, (int64_t)time(NULL) - 30 * 86400) != 0)
+    if (hd_action_purge(svc->desk, now - 30 * 86400) != 0)
         hd_log(HD_LOG_ERROR, "event=button_purge_failed error=\"%s\"", hd_error_last());
 }
 

@@ -48,6 +48,8 @@ static const struct setting {
      "DESKBOT_SURVEY_DEFAULT_RATING"},
     {"vip_priority_raise", SETTING_INT, offsetof(hd_config, vip_priority_raise), "1", 0, 3,
      "DESKBOT_VIP_PRIORITY_RAISE"},
+    {"sla_warn_percent", SETTING_INT, offsetof(hd_config, sla_warn_percent), "75", 1, 99,
+     "DESKBOT_SLA_WARN_PERCENT"},
     {"nlu_threshold", SETTING_INT, offsetof(hd_config, nlu_threshold), "55", 1, 99,
      "DESKBOT_NLU_THRESHOLD"},
     {"draft_idle_minutes", SETTING_INT, offsetof(hd_config, draft_idle_minutes), "30", 1, 10080,

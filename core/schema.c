@@ -241,6 +241,12 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (channel, event_id)"
     ") WITHOUT ROWID;"
     "CREATE INDEX inbound_events_received ON inbound_events(received_at);",
+
+    /* 7: what the SLA sweep already did for each target (warned, escalated). */
+    "ALTER TABLE tickets ADD COLUMN response_warned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tickets ADD COLUMN resolution_warned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tickets ADD COLUMN response_escalated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tickets ADD COLUMN resolution_escalated INTEGER NOT NULL DEFAULT 0;",
 };
 
 static int read_version(sqlite3 *db, int *out)

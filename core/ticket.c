@@ -1211,3 +1211,199 @@ int hd_ticket_notes(hd_desk *desk, int64_t ticket_id, hd_note **out, size_t *n)
     }
     return 0;
 }
+
+/* ---- the SLA sweep ------------------------------------------------------ */
+
+void hd_sla_events_free(hd_sla_event *e, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        hd_free(e[i].alert.group);
+        hd_free(e[i].escalated_to);
+    }
+    hd_free(e);
+}
+
+typedef struct sweep_row {
+    int64_t id, created, paused, due[2];
+    char number[16];
+    char *group;
+    int priority, running[2];
+} sweep_row;
+
+static int set_flag(hd_store *st, int64_t id, int escalated, hd_sla_kind kind)
+{
+    static const char *const sql[2][2] = {
+        {"UPDATE tickets SET response_warned = 1 WHERE id = ?1",
+         "UPDATE tickets SET resolution_warned = 1 WHERE id = ?1"},
+        {"UPDATE tickets SET response_warned = 1, response_escalated = 1 WHERE id = ?1",
+         "UPDATE tickets SET resolution_warned = 1, resolution_escalated = 1 WHERE id = ?1"}};
+    sqlite3_stmt *s = hd_store__stmt(st, sql[escalated][kind]);
+    int rc;
+
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : hd_store__error(st, rc, "mark SLA target");
+}
+
+static hd_sla_event *add_event(hd_sla_event **out, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *out = hd_realloc(*out, *cap * sizeof(hd_sla_event));
+    }
+    memset(&(*out)[*n], 0, sizeof(hd_sla_event));
+    return &(*out)[(*n)++];
+}
+
+/* Warnings: running targets past the warning share of their business time. */
+static int sweep_warnings(hd_desk *desk, int64_t now, hd_sla_event **out, size_t *n, size_t *cap)
+{
+    hd_store *st = hd_desk_store(desk);
+    const hd_config *cfg = hd_desk_config(desk);
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "SELECT id, number, assignment_group, priority, created_at, sla_paused_secs,"
+            " response_due, resolution_due,"
+            " responded_at IS NULL AND response_warned = 0,"
+            " resolved_at IS NULL AND resolution_warned = 0"
+            " FROM tickets WHERE status NOT IN ('resolved', 'closed', 'cancelled')"
+            " AND sla_paused_at IS NULL"
+            " AND ((responded_at IS NULL AND response_warned = 0)"
+            "      OR (resolved_at IS NULL AND resolution_warned = 0))");
+    sweep_row *rows = NULL;
+    size_t nrows = 0, i;
+    int rc, err = 0, k;
+
+    if (s == NULL)
+        return HD_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sweep_row *r;
+
+        rows = hd_realloc(rows, (nrows + 1) * sizeof(*rows));
+        r = &rows[nrows++];
+        r->id = sqlite3_column_int64(s, 0);
+        hd_strlcpy(r->number, (const char *)sqlite3_column_text(s, 1), sizeof(r->number));
+        r->group = hd_store__column_dup(s, 2);
+        r->priority = sqlite3_column_int(s, 3);
+        r->created = sqlite3_column_int64(s, 4);
+        r->paused = sqlite3_column_int64(s, 5);
+        r->due[HD_SLA_RESPONSE] = sqlite3_column_int64(s, 6);
+        r->due[HD_SLA_RESOLUTION] = sqlite3_column_int64(s, 7);
+        r->running[HD_SLA_RESPONSE] = sqlite3_column_int(s, 8);
+        r->running[HD_SLA_RESOLUTION] = sqlite3_column_int(s, 9);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        err = hd_store__error(st, rc, "find SLA targets");
+    for (i = 0; i < nrows && err == 0; i++) {
+        const hd_sla_target *target = &cfg->sla[rows[i].priority - 1];
+        int64_t used = hd_calendar_between(target->calendar, rows[i].created, now) - rows[i].paused;
+
+        for (k = HD_SLA_RESPONSE; k <= HD_SLA_RESOLUTION && err == 0; k++) {
+            int64_t secs = k == HD_SLA_RESPONSE ? target->response_secs : target->resolution_secs;
+            hd_sla_event *e;
+
+            /* Past due is the breach pass's business, which marks it warned too. */
+            if (!rows[i].running[k] || now > rows[i].due[k] ||
+                used * 100 < secs * cfg->sla_warn_percent)
+                continue;
+            if ((err = set_flag(st, rows[i].id, 0, (hd_sla_kind)k)) != 0)
+                break;
+            e = add_event(out, n, cap);
+            e->event = HD_SLA_WARNING;
+            e->alert.ticket_id = rows[i].id;
+            memcpy(e->alert.number, rows[i].number, sizeof(e->alert.number));
+            e->alert.kind = (hd_sla_kind)k;
+            e->alert.due = rows[i].due[k];
+            e->alert.group = hd_strdup(rows[i].group);
+            e->alert.priority = rows[i].priority;
+        }
+    }
+    for (i = 0; i < nrows; i++)
+        hd_free(rows[i].group);
+    hd_free(rows);
+    return err;
+}
+
+static int already_escalated(hd_store *st, int64_t id, hd_sla_kind kind, int *out)
+{
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "SELECT response_escalated, resolution_escalated FROM tickets WHERE id = ?1");
+    int rc;
+
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(s, kind == HD_SLA_RESPONSE ? 0 : 1) : 1;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hd_store__error(st, rc, "read SLA flags");
+}
+
+int hd_sla_sweep(hd_desk *desk, int64_t now, hd_sla_event **out, size_t *n)
+{
+    hd_store *st = hd_desk_store(desk);
+    hd_sla_alert *breached = NULL;
+    int64_t *escalated = NULL;
+    size_t nb = 0, cap = 0, i, j, nesc = 0;
+    int err;
+
+    *out = NULL;
+    *n = 0;
+    if ((err = hd_store_begin(st)) != 0)
+        return err;
+    if ((err = sweep_warnings(desk, now, out, n, &cap)) != 0 ||
+        (err = hd_sla_breached(desk, now, &breached, &nb)) != 0)
+        goto cleanup;
+    for (i = 0; i < nb; i++) {
+        hd_ticket *t = NULL;
+        hd_sla_event *e;
+        int done, rc;
+
+        if ((err = already_escalated(st, breached[i].ticket_id, breached[i].kind, &done)) != 0)
+            goto cleanup;
+        if (done)
+            continue;
+        /* The response and the resolution may breach together: escalate once. */
+        for (j = 0; j < nesc && escalated[j] != breached[i].ticket_id; j++)
+            ;
+        if (j < nesc) {
+            if ((err = set_flag(st, breached[i].ticket_id, 1, breached[i].kind)) != 0)
+                goto cleanup;
+            continue;
+        }
+        escalated = hd_realloc(escalated, (nesc + 1) * sizeof(*escalated));
+        escalated[nesc++] = breached[i].ticket_id;
+        rc = hd_ticket_escalate(desk, breached[i].number, "sla", now, &t);
+        if (rc != 0 && rc != HD_ESTATE) {
+            err = rc;
+            goto cleanup;
+        }
+        if ((err = set_flag(st, breached[i].ticket_id, 1, breached[i].kind)) != 0) {
+            hd_ticket_free(t);
+            goto cleanup;
+        }
+        e = add_event(out, n, &cap);
+        e->event = HD_SLA_BREACH;
+        e->alert = breached[i];
+        e->alert.group = hd_strdup(breached[i].group);
+        e->escalated_to = t ? hd_strdup(t->assignment_group) : NULL;
+        hd_ticket_free(t);
+    }
+    err = hd_store_commit(st);
+
+cleanup:
+    if (err) {
+        hd_store_rollback(st);
+        hd_sla_events_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    hd_sla_alerts_free(breached, nb);
+    hd_free(escalated);
+    return err;
+}

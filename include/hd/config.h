@@ -51,6 +51,7 @@ typedef struct hd_config {
     int survey_default_days;
     int survey_default_rating;
     int vip_priority_raise;
+    int sla_warn_percent;       /* warn the group when this share of a target is used */
     int nlu_threshold;          /* percent: below it the bot asks what was meant */
     int draft_idle_minutes;     /* an unfinished draft expires after this */
     int nudge_interval_minutes; /* at most one nudge per ticket per interval */

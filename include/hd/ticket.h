@@ -220,4 +220,22 @@ int hd_sla_due_within(hd_desk *desk, int64_t now, int minutes, hd_sla_alert **ou
 int hd_sla_breached(hd_desk *desk, int64_t now, hd_sla_alert **out, size_t *n);
 void hd_sla_alerts_free(hd_sla_alert *a, size_t n);
 
+typedef enum hd_sla_event_kind { HD_SLA_WARNING, HD_SLA_BREACH } hd_sla_event_kind;
+
+typedef struct hd_sla_event {
+    hd_sla_alert alert; /* the ticket, target, due time and group at the time */
+    hd_sla_event_kind event;
+    char *escalated_to; /* a breach moved it to this group, or NULL (top tier) */
+} hd_sla_event;
+
+/*
+ * hd_sla_sweep - what the service's timer does, each target at most once:
+ * a running target past cfg->sla_warn_percent of its business time gets a
+ * warning; a breached one is escalated to the group's escalation target
+ * (audited as "sla") and reported. Returns 0 and the events to announce,
+ * which the caller frees with hd_sla_events_free().
+ */
+int hd_sla_sweep(hd_desk *desk, int64_t now, hd_sla_event **out, size_t *n);
+void hd_sla_events_free(hd_sla_event *e, size_t n);
+
 #endif
