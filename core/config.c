@@ -391,9 +391,31 @@ static int load_strings(char ***out, size_t *n, json_t *arr, const char *path)
     return 0;
 }
 
+/* "rooms": {"slack": "C0123", …}: where each platform shows the group's cards. */
+static int load_rooms(hd_group *grp, json_t *rooms, const char *path)
+{
+    const char *platform;
+    json_t *v;
+
+    if (rooms == NULL)
+        return 0;
+    if (!json_is_object(rooms))
+        return bad(path, "must map platforms to room ids, like {\"slack\": \"C0123\"}");
+    grp->rooms = hd_calloc(json_object_size(rooms), sizeof(*grp->rooms));
+    json_object_foreach(rooms, platform, v)
+    {
+        if (!json_is_string(v) || json_string_length(v) == 0)
+            return bad(path, "the room for %s must be a non-empty string", platform);
+        grp->rooms[grp->n_rooms].platform = hd_strdup(platform);
+        grp->rooms[grp->n_rooms].room = hd_strdup(json_string_value(v));
+        grp->n_rooms++;
+    }
+    return 0;
+}
+
 static int load_groups(hd_config *cfg, json_t *groups)
 {
-    static const char *const keys[] = {"name", "tier", "escalation", "agents"};
+    static const char *const keys[] = {"name", "tier", "escalation", "agents", "rooms"};
     char path[96];
     size_t i, hops;
     int err;
@@ -426,6 +448,9 @@ static int load_groups(hd_config *cfg, json_t *groups)
         snprintf(path, sizeof(path), "groups[%zu].agents", i);
         if ((err = load_strings(&grp->agents, &grp->n_agents, json_object_get(g, "agents"),
                                 path)) != 0)
+            return err;
+        snprintf(path, sizeof(path), "groups[%zu].rooms", i);
+        if ((err = load_rooms(grp, json_object_get(g, "rooms"), path)) != 0)
             return err;
     }
     /* Escalation targets exist, and following them always ends. */
@@ -580,7 +605,7 @@ static void free_strings(char **v, size_t n)
 
 void hd_config_free(hd_config *cfg)
 {
-    size_t i;
+    size_t i, j;
 
     if (cfg == NULL)
         return;
@@ -596,6 +621,11 @@ void hd_config_free(hd_config *cfg)
         hd_free(cfg->groups[i].name);
         hd_free(cfg->groups[i].escalation);
         free_strings(cfg->groups[i].agents, cfg->groups[i].n_agents);
+        for (j = 0; j < cfg->groups[i].n_rooms; j++) {
+            hd_free(cfg->groups[i].rooms[j].platform);
+            hd_free(cfg->groups[i].rooms[j].room);
+        }
+        hd_free(cfg->groups[i].rooms);
     }
     hd_free(cfg->groups);
     for (i = 0; i < cfg->n_routes; i++) {
@@ -614,6 +644,16 @@ const hd_group *hd_config_group(const hd_config *cfg, const char *name)
     for (i = 0; name && i < cfg->n_groups; i++)
         if (strcmp(cfg->groups[i].name, name) == 0)
             return &cfg->groups[i];
+    return NULL;
+}
+
+const char *hd_config_room(const hd_group *group, const char *platform)
+{
+    size_t i;
+
+    for (i = 0; group && platform && i < group->n_rooms; i++)
+        if (strcmp(group->rooms[i].platform, platform) == 0)
+            return group->rooms[i].room;
     return NULL;
 }
 

@@ -23,6 +23,10 @@ typedef struct hd_group {
     char *escalation; /* next group's name, or NULL at the top */
     char **agents;    /* usernames of the group's agents */
     size_t n_agents;
+    struct hd_group_room {
+        char *platform, *room; /* e.g. "slack" → "C0123": where its cards go */
+    } * rooms;
+    size_t n_rooms;
 } hd_group;
 
 typedef struct hd_route {
@@ -82,6 +86,9 @@ void hd_config_free(hd_config *cfg);
 
 /* hd_config_group - the group named `name`, or NULL. Borrowed. */
 const hd_group *hd_config_group(const hd_config *cfg, const char *name);
+
+/* hd_config_room - the room of `group` on `platform`, or NULL. Borrowed. */
+const char *hd_config_room(const hd_group *group, const char *platform);
 
 /* hd_config_is_agent_of - whether `username` is an agent of `group`. */
 int hd_config_is_agent_of(const hd_group *group, const char *username);

@@ -67,6 +67,12 @@ static void test_config__broken_settings_name_their_path(void)
         {"{\"routing\": [{\"type\": \"incident\", \"group\": \"ghosts\"}]}", "routing[0]"},
         {"{\"routing\": [{\"type\": \"problem\", \"group\": \"network\"}]}", "unknown ticket type"},
         {"{\"routing\": [{\"group\": \"network\", \"keyword\": [\"x\"]}]}", "routing[0].keyword"},
+        {"{\"groups\": [{\"name\": \"a\", \"tier\": 1, \"rooms\": [\"C1\"]}],"
+         " \"default_group\": \"a\", \"routing\": []}",
+         "groups[0].rooms"},
+        {"{\"groups\": [{\"name\": \"a\", \"tier\": 1, \"rooms\": {\"slack\": \"\"}}],"
+         " \"default_group\": \"a\", \"routing\": []}",
+         "the room for slack"},
         {"{\"db\": \"x\",}", "deskbot.json:1"},
         {"[1, 2]", "must be a JSON object"},
     };
@@ -82,6 +88,20 @@ static void test_config__broken_settings_name_their_path(void)
         if (strstr(hd_error_last(), cases[i].needle) == NULL)
             FAIL_AT("for %s: '%s' lacks '%s'", cases[i].json, hd_error_last(), cases[i].needle);
     }
+}
+
+static void test_config__group_rooms(void)
+{
+    hd_config *cfg;
+
+    ASSERT_OK(load_overlay("{\"groups\": [{\"name\": \"desk\", \"tier\": 1,"
+                           " \"rooms\": {\"slack\": \"C0DESK\", \"teams\": \"19:x\"}}],"
+                           " \"default_group\": \"desk\", \"routing\": []}",
+                           &cfg));
+    ASSERT_STR_EQ(hd_config_room(hd_config_group(cfg, "desk"), "slack"), "C0DESK");
+    ASSERT_STR_EQ(hd_config_room(hd_config_group(cfg, "desk"), "teams"), "19:x");
+    ASSERT(hd_config_room(hd_config_group(cfg, "desk"), "matrix") == NULL);
+    hd_config_free(cfg);
 }
 
 static void test_config__missing_file(void)
@@ -117,6 +137,7 @@ int main(void)
 {
     RUN(test_config__defaults);
     RUN(test_config__broken_settings_name_their_path);
+    RUN(test_config__group_rooms);
     RUN(test_config__missing_file);
     RUN(test_config__file_then_environment);
     return harness_result();
