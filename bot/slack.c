@@ -352,3 +352,122 @@ json_t *hd_slack_blocks(const hd_message *m)
     json_object_set_new(body, "blocks", blocks);
     return body;
 }
+
+/* ---- the Web API ------------------------------------------------------------ */
+
+void hd_slack_result_clear(hd_slack_result *r)
+{
+    hd_free(r->error);
+    hd_free(r->ts);
+    hd_free(r->channel);
+    hd_free(r->user_id);
+    hd_free(r->bot_id);
+    hd_free(r->email);
+    hd_free(r->name);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Errors no retry can fix and that mean the whole channel is misconfigured. */
+static int fatal_error(const char *e)
+{
+    static const char *const fatal[] = {
+        "invalid_auth",          "not_authed",    "account_inactive", "token_revoked",
+        "token_expired",         "missing_scope", "team_disabled",    "user_removed_from_team",
+        "not_allowed_token_type"};
+    size_t i;
+
+    for (i = 0; i < HD_ARRAY_SIZE(fatal); i++)
+        if (strcmp(e, fatal[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void hd_slack_result_parse(int http_status, const char *retry_after, const char *body, size_t len,
+                           hd_slack_result *out)
+{
+    json_t *root, *user, *profile;
+    const char *e, *name;
+    char *end;
+    long ra;
+
+    memset(out, 0, sizeof(*out));
+    out->retry_after = -1;
+    if (http_status == 0) {
+        out->verdict = HD_SLACK_RETRY;
+        out->error = hd_strdup("no answer (network error)");
+        return;
+    }
+    if (http_status == 429) {
+        out->verdict = HD_SLACK_RETRY;
+        out->error = hd_strdup("ratelimited");
+        if (retry_after && (ra = strtol(retry_after, &end, 10)) >= 0 && end != retry_after)
+            out->retry_after = ra > 3600 ? 3600 : (int)ra;
+        else
+            out->retry_after = 30; /* Slack's SDKs wait this long without a header */
+        return;
+    }
+    if (http_status >= 500) {
+        out->verdict = HD_SLACK_RETRY;
+        out->error = hd_sprintf("HTTP %d", http_status);
+        return;
+    }
+    root = json_loadb(body ? body : "", body ? len : 0, 0, NULL);
+    if (http_status != 200 || !json_is_object(root)) {
+        out->verdict = http_status == 200 ? HD_SLACK_RETRY : HD_SLACK_FAILED;
+        out->error = http_status == 200 ? hd_strdup("an answer that is not JSON")
+                                        : hd_sprintf("HTTP %d", http_status);
+        json_decref(root);
+        return;
+    }
+    if (!json_is_true(json_object_get(root, "ok"))) {
+        e = json_string_value(json_object_get(root, "error"));
+        out->error = hd_strdup(e ? e : "unknown_error");
+        if (fatal_error(out->error))
+            out->verdict = HD_SLACK_FATAL;
+        else if (strcmp(out->error, "ratelimited") == 0 ||
+                 strcmp(out->error, "rate_limited") == 0 ||
+                 strcmp(out->error, "internal_error") == 0 ||
+                 strcmp(out->error, "fatal_error") == 0 ||
+                 strcmp(out->error, "service_unavailable") == 0)
+            out->verdict = HD_SLACK_RETRY;
+        else
+            out->verdict = HD_SLACK_FAILED;
+        json_decref(root);
+        return;
+    }
+    out->verdict = HD_SLACK_OK;
+    out->ts = dup_str(json_object_get(root, "ts"));
+    out->channel = dup_str(json_object_get(root, "channel"));
+    if (out->channel == NULL)
+        out->channel = dup_str(json_object_get(json_object_get(root, "channel"), "id"));
+    out->user_id = dup_str(json_object_get(root, "user_id"));
+    out->bot_id = dup_str(json_object_get(root, "bot_id"));
+    user = json_object_get(root, "user");
+    profile = json_object_get(user, "profile");
+    out->email = dup_str(json_object_get(profile, "email"));
+    name = json_string_value(json_object_get(profile, "real_name"));
+    if (name == NULL || name[0] == '\0')
+        name = json_string_value(json_object_get(profile, "display_name"));
+    if (name == NULL || name[0] == '\0')
+        name = json_string_value(json_object_get(user, "name"));
+    out->name = name ? hd_strdup(name) : NULL;
+    json_decref(root);
+}
+
+char *hd_slack_post_body(const hd_message *m, const char *channel, const char *ts,
+                         const char *thread_ts)
+{
+    json_t *body = hd_slack_blocks(m);
+    char *s, *out;
+
+    json_object_set_new(body, "channel", json_string(channel));
+    if (ts)
+        json_object_set_new(body, "ts", json_string(ts));
+    else if (thread_ts)
+        json_object_set_new(body, "thread_ts", json_string(thread_ts));
+    s = json_dumps(body, JSON_COMPACT);
+    out = hd_strdup(s);
+    free(s);
+    json_decref(body);
+    return out;
+}

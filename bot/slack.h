@@ -62,4 +62,41 @@ char *hd_slack_mrkdwn(const char *text);
  */
 json_t *hd_slack_blocks(const hd_message *m);
 
+/* What to do after a Web API call. */
+typedef enum hd_slack_verdict {
+    HD_SLACK_OK,     /* done */
+    HD_SLACK_RETRY,  /* try again later: network, 5xx, 429 (see retry_after) */
+    HD_SLACK_FAILED, /* this message cannot be sent (e.g. channel_not_found): dead letter */
+    HD_SLACK_FATAL   /* the token is bad or lacks a scope: stop the channel and say so */
+} hd_slack_verdict;
+
+typedef struct hd_slack_result {
+    hd_slack_verdict verdict;
+    int retry_after; /* seconds from Retry-After on 429, else -1 */
+    char *error;     /* Slack's error code or a description, NULL when ok */
+    char *ts;        /* chat.postMessage / chat.update: the message's ts */
+    char *channel;   /* the channel (conversations.open: the DM's id) */
+    char *user_id;   /* auth.test: the bot's user id */
+    char *bot_id;    /* auth.test: the bot id */
+    char *email;     /* users.info: profile.email, if the scope allows */
+    char *name;      /* users.info: real name, else display name, else name */
+} hd_slack_result;
+
+/*
+ * hd_slack_result_parse - read a Web API answer: `http_status` (0 when no
+ * answer came: a network error), the Retry-After header value (NULL if
+ * none) and the body. Never fails; the caller clears the result.
+ */
+void hd_slack_result_parse(int http_status, const char *retry_after, const char *body, size_t len,
+                           hd_slack_result *out);
+void hd_slack_result_clear(hd_slack_result *r);
+
+/*
+ * hd_slack_post_body - the JSON body of chat.postMessage (ts NULL) or
+ * chat.update (ts set) for message `m` in `channel`, in thread `thread_ts`
+ * (may be NULL). The caller frees the string.
+ */
+char *hd_slack_post_body(const hd_message *m, const char *channel, const char *ts,
+                         const char *thread_ts);
+
 #endif

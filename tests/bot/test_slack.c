@@ -188,6 +188,89 @@ static void test_slack__block_kit(void)
     hd_replies_clear(&r);
 }
 
+static hd_slack_result result(int status, const char *retry_after, const char *body)
+{
+    hd_slack_result r;
+
+    hd_slack_result_parse(status, retry_after, body, body ? strlen(body) : 0, &r);
+    return r;
+}
+
+static void test_slack__web_api_answers(void)
+{
+    hd_slack_result r = result(200, NULL,
+                               "{\"ok\":true,\"channel\":\"C123\",\"ts\":\"1503435956.000247\","
+                               "\"message\":{\"type\":\"message\"}}");
+
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_OK);
+    ASSERT_STR_EQ(r.ts, "1503435956.000247");
+    ASSERT_STR_EQ(r.channel, "C123");
+    hd_slack_result_clear(&r);
+    r = result(200, NULL, "{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}");
+    ASSERT_STR_EQ(r.channel, "D069C7QFK");
+    hd_slack_result_clear(&r);
+    r = result(200, NULL,
+               "{\"ok\":true,\"user\":{\"id\":\"U123\",\"name\":\"spengler\",\"profile\":"
+               "{\"real_name\":\"Egon Spengler\",\"email\":\"spengler@example.com\"}}}");
+    ASSERT_STR_EQ(r.email, "spengler@example.com");
+    ASSERT_STR_EQ(r.name, "Egon Spengler");
+    hd_slack_result_clear(&r);
+    r = result(200, NULL, "{\"ok\":true,\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\"}");
+    ASSERT_STR_EQ(r.user_id, "U0BOT");
+    ASSERT_STR_EQ(r.bot_id, "B0BOT");
+    hd_slack_result_clear(&r);
+    /* Rate limits wait as told; 5xx and network errors are retried. */
+    r = result(429, "7", "{\"ok\":false,\"error\":\"ratelimited\"}");
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_RETRY);
+    ASSERT_INT_EQ(r.retry_after, 7);
+    hd_slack_result_clear(&r);
+    r = result(429, NULL, NULL);
+    ASSERT_INT_EQ(r.retry_after, 30);
+    hd_slack_result_clear(&r);
+    r = result(503, NULL, "busy");
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_RETRY);
+    hd_slack_result_clear(&r);
+    r = result(0, NULL, NULL);
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_RETRY);
+    hd_slack_result_clear(&r);
+    /* A bad token stops the channel; a missing channel fails this message only. */
+    r = result(200, NULL, "{\"ok\":false,\"error\":\"invalid_auth\"}");
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_FATAL);
+    ASSERT_STR_EQ(r.error, "invalid_auth");
+    hd_slack_result_clear(&r);
+    r = result(200, NULL, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_FAILED);
+    hd_slack_result_clear(&r);
+    r = result(200, NULL, "<html>gateway</html>");
+    ASSERT_INT_EQ(r.verdict, HD_SLACK_RETRY);
+    hd_slack_result_clear(&r);
+}
+
+static void test_slack__post_and_update_bodies(void)
+{
+    hd_replies rs = {0};
+    hd_message *m = hd_replies_add(&rs, "slack", "U1");
+    json_t *j;
+    char *body;
+
+    hd_message_text(m, "Resolved");
+    body = hd_slack_post_body(m, "D1", NULL, "1.000");
+    j = json_loads(body, 0, NULL);
+    ASSERT_STR_EQ(json_string_value(json_object_get(j, "channel")), "D1");
+    ASSERT_STR_EQ(json_string_value(json_object_get(j, "thread_ts")), "1.000");
+    ASSERT(json_object_get(j, "ts") == NULL);
+    ASSERT(json_is_array(json_object_get(j, "blocks")));
+    json_decref(j);
+    hd_free(body);
+    body = hd_slack_post_body(m, "D1", "2.000", "1.000");
+    j = json_loads(body, 0, NULL);
+    ASSERT_STR_EQ(json_string_value(json_object_get(j, "ts")), "2.000");
+    ASSERT(json_object_get(j, "thread_ts") == NULL);
+    json_decref(j);
+    hd_free(body);
+    hd_replies_clear(&rs);
+}
+
 int main(void)
 {
     RUN(test_slack__hello_and_disconnect);
@@ -197,5 +280,7 @@ int main(void)
     RUN(test_slack__malformed_frames);
     RUN(test_slack__ack_and_mrkdwn);
     RUN(test_slack__block_kit);
+    RUN(test_slack__web_api_answers);
+    RUN(test_slack__post_and_update_bodies);
     return harness_result();
 }
