@@ -13,15 +13,15 @@
 #include "hd/intent.h"
 
 /*
- * The target was 0.85 overall. The model measured 0.836 (en 0.815, zh
- * 0.857) on 238 rows when this was written; changes chosen by
- * cross-validation on the catalog alone did not lift it further, and
- * choosing them by these rows would make them a training set. The floor
+ * The target is 0.85 overall. The model first measured 0.836 (en 0.815,
+ * zh 0.857); more catalog examples for the weakest intents, written
+ * without looking at these rows, brought it to 0.861 (en 0.849, zh 0.874).
+ * Choosing changes by these rows would make them a training set. The floor
  * guards against regressions; raise it when a better catalog or model
  * earns it.
  */
-#define MIN_OVERALL 0.82
-#define MIN_PER_LANG 0.80
+#define MIN_OVERALL 0.85
+#define MIN_PER_LANG 0.83
 
 typedef struct tally {
     int right, total;
