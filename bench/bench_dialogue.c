@@ -92,7 +92,6 @@ int main(int argc, char **argv)
     const size_t steps = sizeof(script) / sizeof(script[0]);
     char dir[] = "/tmp/hdbench.XXXXXX", path[64], name[32];
     const char *names[256], *texts[256];
-    const hd_embedded_file *f;
     char(*tokens)[HD_TOKEN_LEN + 1]; /* the one button each user presses next */
     hd_config *cfg;
     hd_desk *desk;
@@ -107,9 +106,9 @@ int main(int argc, char **argv)
     if (users <= 0 || batch <= 0 || mkdtemp(dir) == NULL)
         return 2;
     snprintf(path, sizeof(path), "%s/bench.db", dir);
-    for (f = hd_embedded_files; f->name; f++)
-        if (strncmp(f->name, "intents/", 8) == 0 && n < 256)
-            names[n] = f->name + 8, texts[n] = f->data, n++;
+    n = hd_embedded_list("intents/", names, texts, NULL, 256);
+    if (n > 256)
+        return 2;
     if (hd_config_load(&cfg, hd_embedded_find("deskbot.json"), NULL) != 0 ||
         hd_desk_open(&desk, cfg, path) != 0 || hd_catalog_load(&cat, names, texts, n) != 0 ||
         hd_nlu_new(&nlu, cat) != 0 || hd_dialogue_new(&d, desk, cat, nlu) != 0) {
@@ -119,12 +118,9 @@ int main(int argc, char **argv)
     {
         /* The sample knowledge base, so the article step is real. */
         const char *kn[256], *kt[256];
-        size_t kl[256], kc = 0;
+        size_t kl[256], kc = hd_embedded_list("kb/", kn, kt, kl, 256);
 
-        for (f = hd_embedded_files; f->name; f++)
-            if (strncmp(f->name, "kb/", 3) == 0 && kc < 256)
-                kn[kc] = f->name, kt[kc] = f->data, kl[kc] = f->size, kc++;
-        hd_kb_import_files(hd_desk_store(desk), kn, kt, kl, kc, NULL, 1);
+        hd_kb_import_files(hd_desk_store(desk), kn, kt, kl, kc < 256 ? kc : 256, NULL, 1);
     }
     tokens = calloc((size_t)users, sizeof(*tokens));
     rss0 = rss_kb();

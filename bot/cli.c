@@ -49,9 +49,8 @@ int cli_open(cli *c)
 
 int cli_load_catalog(cli *c, hd_catalog **out)
 {
-    const char **names = NULL, **texts = NULL;
-    const hd_embedded_file *f;
-    size_t n = 0, cap = 0;
+    size_t n = hd_embedded_list("intents/", NULL, NULL, NULL, 0);
+    const char **names, **texts;
     int err;
 
     *out = NULL;
@@ -60,21 +59,32 @@ int cli_load_catalog(cli *c, hd_catalog **out)
             return cli_error();
         return CLI_OK;
     }
-    for (f = hd_embedded_files; f->name; f++) {
-        if (strncmp(f->name, "intents/", 8) != 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = hd_realloc(names, cap * sizeof(*names));
-            texts = hd_realloc(texts, cap * sizeof(*texts));
-        }
-        names[n] = f->name + 8;
-        texts[n++] = f->data;
-    }
+    names = hd_calloc(n + 1, sizeof(*names));
+    texts = hd_calloc(n + 1, sizeof(*texts));
+    hd_embedded_list("intents/", names, texts, NULL, n);
     err = hd_catalog_load(out, names, texts, n);
     hd_free(names);
     hd_free(texts);
-    return err != 0 ? cli_error() : CLI_OK;
+    return err ? cli_error() : CLI_OK;
+}
+
+int cli_open_bot(cli *c, hd_catalog **cat, hd_nlu **nlu)
+{
+    *cat = NULL;
+    *nlu = NULL;
+    if (cli_open(c) != 0)
+        return CLI_FAILED;
+    if (seed_samples(c->desk, 0) != 0)
+        return cli_error();
+    /* A broken intent catalog stops the command here, not mid-conversation. */
+    if (cli_load_catalog(c, cat) != 0)
+        return CLI_FAILED;
+    if (hd_nlu_new(nlu, *cat) != 0) {
+        hd_catalog_free(*cat);
+        *cat = NULL;
+        return cli_error();
+    }
+    return CLI_OK;
 }
 
 void cli_close(cli *c)

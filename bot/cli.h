@@ -36,6 +36,14 @@ int cli_open(cli *c);
  */
 int cli_load_catalog(cli *c, hd_catalog **out);
 
+/*
+ * cli_open_bot - what a command that talks needs: cli_open, the sample data
+ * on a new database, the intent catalog and the model trained on it. On
+ * failure prints one line, releases what it took and returns CLI_FAILED;
+ * the caller frees *cat and *nlu otherwise.
+ */
+int cli_open_bot(cli *c, hd_catalog **cat, hd_nlu **nlu);
+
 /* cli_close - release what cli_open acquired. */
 void cli_close(cli *c);
 

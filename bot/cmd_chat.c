@@ -83,13 +83,9 @@ int cmd_chat(cli *c, int argc, char **argv)
         return cli_usage_error("chat", "unexpected argument '%s'", argv[optind]);
     if (user == NULL || user[0] == '\0')
         user = "alice";
-    if (cli_open(c) != 0)
+    if (cli_open_bot(c, &cat, &nlu) != 0)
         return CLI_FAILED;
-    if (seed_samples(c->desk, 0) != 0)
-        return cli_error();
-    if (cli_load_catalog(c, &cat) != 0)
-        return CLI_FAILED;
-    if (hd_nlu_new(&nlu, cat) != 0 || hd_dialogue_new(&s.dialogue, c->desk, cat, nlu) != 0) {
+    if (hd_dialogue_new(&s.dialogue, c->desk, cat, nlu) != 0) {
         rc = cli_error();
         goto cleanup;
     }

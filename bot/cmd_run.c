@@ -140,17 +140,8 @@ int cmd_run(cli *c, int argc, char **argv)
         }
         return cli_usage_error("run", "run takes no arguments");
     }
-    if (cli_open(c) != 0)
+    if (cli_open_bot(c, &cat, &nlu) != 0)
         return CLI_FAILED;
-    if (seed_samples(c->desk, 0) != 0)
-        return cli_error();
-    /* A broken intent catalog stops the service here, not mid-conversation. */
-    if (cli_load_catalog(c, &cat) != 0)
-        return CLI_FAILED;
-    if (hd_nlu_new(&nlu, cat) != 0) {
-        rc = cli_error();
-        goto cleanup;
-    }
     hd_kb_count(hd_desk_store(c->desk), &articles);
     hd_users_count(c->desk, &employees);
     svc.desk = c->desk;

@@ -14,26 +14,21 @@
 
 static int seed_kb(hd_desk *desk, int verbose)
 {
-    const char *names[256], *texts[256];
-    size_t lens[256], n = 0;
-    const hd_embedded_file *f;
+    size_t n = hd_embedded_list("kb/", NULL, NULL, NULL, 0);
+    const char **names = hd_calloc(n + 1, sizeof(*names));
+    const char **texts = hd_calloc(n + 1, sizeof(*texts));
+    size_t *lens = hd_calloc(n + 1, sizeof(*lens));
     hd_kb_import_stats st = {0};
     int err;
 
-    for (f = hd_embedded_files; f->name && n < HD_ARRAY_SIZE(names); f++) {
-        if (strncmp(f->name, "kb/", 3) != 0)
-            continue;
-        names[n] = f->name;
-        texts[n] = f->data;
-        lens[n] = f->size;
-        n++;
-    }
-    if ((err = hd_kb_import_files(hd_desk_store(desk), names, texts, lens, n, &st,
-                                  (int64_t)time(NULL))) != 0)
-        return err;
-    if (verbose)
+    hd_embedded_list("kb/", names, texts, lens, n);
+    err = hd_kb_import_files(hd_desk_store(desk), names, texts, lens, n, &st, (int64_t)time(NULL));
+    hd_free(names);
+    hd_free(texts);
+    hd_free(lens);
+    if (err == 0 && verbose)
         printf("loaded the sample knowledge base: %d articles\n", st.added);
-    return 0;
+    return err;
 }
 
 int seed_samples(hd_desk *desk, int verbose)

@@ -35,6 +35,28 @@ const char *hd_embedded_find(const char *name)
             return f->data;
     return NULL;
 }
+
+size_t hd_embedded_list(const char *prefix, const char **names, const char **texts,
+                        size_t *lens, size_t max)
+{
+    const hd_embedded_file *f;
+    size_t plen = strlen(prefix), n = 0;
+
+    for (f = hd_embedded_files; f->name; f++) {
+        if (strncmp(f->name, prefix, plen) != 0)
+            continue;
+        if (n < max) {
+            if (names)
+                names[n] = f->name + plen;
+            if (texts)
+                texts[n] = f->data;
+            if (lens)
+                lens[n] = f->size;
+        }
+        n++;
+    }
+    return n;
+}
 ")
 file(WRITE ${OUT}.tmp "${body}")
 file(RENAME ${OUT}.tmp ${OUT})

@@ -19,4 +19,13 @@ extern const hd_embedded_file hd_embedded_files[];
 /* hd_embedded_find - the contents of file `name`, or NULL. Static data. */
 const char *hd_embedded_find(const char *name);
 
+/*
+ * hd_embedded_list - the files whose names start with `prefix` ("kb/",
+ * "intents/"): the first `max` go into names[] (prefix removed), texts[]
+ * and lens[] (each may be NULL). Returns how many there are in all, so a
+ * call with max 0 counts them. Static data.
+ */
+size_t hd_embedded_list(const char *prefix, const char **names, const char **texts, size_t *lens,
+                        size_t max);
+
 #endif

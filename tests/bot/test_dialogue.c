@@ -90,14 +90,11 @@ static void test_dialogue__failed_turn_sends_nothing(void)
 int main(void)
 {
     const char *names[256], *texts[256];
-    const hd_embedded_file *f;
-    size_t n = 0;
+    size_t n = hd_embedded_list("intents/", names, texts, NULL, HD_ARRAY_SIZE(names));
 
-    for (f = hd_embedded_files; f->name; f++)
-        if (strncmp(f->name, "intents/", 8) == 0 && n < 256)
-            names[n] = f->name + 8, texts[n] = f->data, n++;
     cfg = test_config(NULL);
-    if (hd_catalog_load(&cat, names, texts, n) != 0 || hd_nlu_new(&nlu, cat) != 0) {
+    if (n > HD_ARRAY_SIZE(names) || hd_catalog_load(&cat, names, texts, n) != 0 ||
+        hd_nlu_new(&nlu, cat) != 0) {
         fprintf(stderr, "catalog: %s\n", hd_error_last());
         return 2;
     }

@@ -33,14 +33,11 @@ static hd_nlu *nlu;
 static int load_embedded(void)
 {
     const char *names[512], *texts[512];
-    const hd_embedded_file *f;
-    size_t n = 0;
+    size_t n = hd_embedded_list("intents/", names, texts, NULL, HD_ARRAY_SIZE(names));
 
-    for (f = hd_embedded_files; f->name && n < HD_ARRAY_SIZE(names); f++) {
-        if (strncmp(f->name, "intents/", 8) != 0)
-            continue;
-        names[n] = f->name + 8;
-        texts[n++] = f->data;
+    if (n > HD_ARRAY_SIZE(names)) {
+        fprintf(stderr, "more than %zu intents\n", HD_ARRAY_SIZE(names));
+        return -1;
     }
     if (hd_catalog_load(&cat, names, texts, n) != 0 || hd_nlu_new(&nlu, cat) != 0) {
         fprintf(stderr, "embedded catalog: %s\n", hd_error_last());
