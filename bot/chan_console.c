@@ -261,8 +261,14 @@ static void console_free(hd_channel *ch)
     hd_free(c);
 }
 
-static const hd_channel_type console_type = {"console", console_start, console_send, console_stop,
-                                             console_free};
+static const char *console_status(const hd_channel *ch)
+{
+    (void)ch;
+    return "connected";
+}
+
+static const hd_channel_type console_type = {"console",    console_start,  console_send,
+                                             console_stop, console_status, console_free};
 
 hd_channel *hd_console_new(FILE *in, FILE *out, int json, int sync, const char *user)
 {

@@ -15,8 +15,11 @@ typedef struct hd_channel hd_channel;
 
 /*
  * The function a channel calls with each user event; it runs the turn and
- * hands the replies back through the channel's send. Returns 0 or the
- * turn's database error.
+ * hands the replies back through the channels' send, all in one
+ * transaction. Returns 0 once the effects are committed (the channel may
+ * acknowledge the event), HD_EEXISTS for an event already handled (acknowledge
+ * it again, nothing else), or the turn's database error (nothing was kept:
+ * do not acknowledge).
  */
 typedef int (*hd_deliver_fn)(hd_channel *ch, const hd_turn *turn, void *payload);
 
@@ -24,10 +27,16 @@ typedef struct hd_channel_type {
     const char *name;
     /* start - begin receiving; events go to `deliver`. */
     int (*start)(hd_channel *ch, hd_deliver_fn deliver, void *payload);
-    /* send - render and send one message. */
+    /*
+     * send - render one message and send it, or queue it in the outbox
+     * (then it is part of the turn's transaction and goes out after it
+     * commits). Returns 0 or a database error.
+     */
     int (*send)(hd_channel *ch, const hd_message *m);
-    /* stop - stop receiving; pending sends are finished. */
+    /* stop - stop receiving; queued messages still go out while the loop runs. */
     void (*stop)(hd_channel *ch);
+    /* status - one word or phrase for /healthz ("connected", "reconnecting", …). */
+    const char *(*status)(const hd_channel *ch);
     /* free - release the channel. Accepts NULL. */
     void (*free)(hd_channel *ch);
 } hd_channel_type;

@@ -1,12 +1,20 @@
 /*
  * cmd_run.c - `deskbot init` and `deskbot run`.
  *
- * `run` opens the database (creating it and loading the sample data on
- * first start), then keeps the desk's clocks: it applies default survey
- * ratings when they fall due and reports SLA breaches, until SIGTERM or
- * SIGINT. Chat channels attach to this loop as they are added.
+ * `run` is the service: one event loop carrying the chat channels that are
+ * configured (Slack when its tokens are set), /healthz and /metrics, and
+ * the desk's clocks - SLA warnings and escalations announced in the
+ * agents' rooms, default survey ratings, idle drafts closed. Every event a
+ * channel delivers runs as one transaction: the intake record, the turn,
+ * and the outbox rows of its answers.
+ *
+ * SIGTERM or SIGINT stops intake, gives the outbox a bounded time to
+ * drain and exits; a second signal exits at once. Either way nothing
+ * acknowledged is lost: what was not sent is still in the outbox.
  */
+#include "chan_slack.h"
 #include "cli.h"
+#include "dialogue.h"
 #include "loop.h"
 #include "metrics.h"
 
@@ -18,13 +26,17 @@
 #include "hd/ticket.h"
 #include "hd/users.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define SWEEP_SECONDS 60
+#define SWEEP_MS 60000
+#define FLUSH_MS 5000 /* how long a stopping service keeps sending */
+#define MAX_CHANNELS 4
+#define KEEP_SECONDS (30 * 86400) /* buttons, delivery records and intake ids */
 
 static volatile sig_atomic_t stop_requested;
 static hd_loop *running;
@@ -33,7 +45,7 @@ static void on_signal(int sig)
 {
     (void)sig;
     if (stop_requested)
-        _Exit(1); /* a second signal: leave at once */
+        _Exit(1); /* a second signal: leave at once; the outbox keeps the rest */
     stop_requested = 1;
     if (running)
         hd_loop_stop(running);
@@ -41,19 +53,98 @@ static void on_signal(int sig)
 
 typedef struct service {
     hd_desk *desk;
+    hd_dialogue *dialogue;
     hd_metrics *metrics;
+    hd_loop *loop;
+    hd_timer *sweep;
+    hd_channel *channels[MAX_CHANNELS];
+    size_t n_channels;
+    hd_dialogue_counts counted; /* what the metrics have been told */
 } service;
+
+static hd_channel *channel_named(service *svc, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < svc->n_channels; i++)
+        if (strcmp(svc->channels[i]->type->name, name) == 0)
+            return svc->channels[i];
+    return NULL;
+}
+
+/* Hand each reply to its channel (in the caller's transaction). */
+static int route(service *svc, const hd_replies *out)
+{
+    size_t i;
+    int err = 0;
+
+    for (i = 0; i < out->n && err == 0; i++) {
+        hd_channel *ch = channel_named(svc, out->items[i].channel);
+
+        if (ch)
+            err = ch->type->send(ch, &out->items[i]);
+        else
+            hd_log(HD_LOG_WARN,
+                   "event=reply_not_sent channel=%s to=%s reason=\"channel not running\"",
+                   out->items[i].channel, out->items[i].to ? out->items[i].to : "-");
+    }
+    return err;
+}
+
+/* A channel's event: intake record, turn and outbox rows commit together. */
+static int deliver(hd_channel *ch, const hd_turn *turn, void *payload)
+{
+    service *svc = payload;
+    hd_store *st = hd_desk_store(svc->desk);
+    hd_replies out = {0};
+    int err;
+
+    if ((err = hd_store_begin(st)) != 0)
+        return err;
+    if (turn->event_id)
+        err = hd_intake_record(svc->desk, ch->type->name, turn->event_id, turn->now);
+    if (err == 0)
+        err = hd_dialogue_turn(svc->dialogue, turn, &out);
+    if (err == 0)
+        err = route(svc, &out);
+    if (err == 0)
+        err = hd_store_commit(st);
+    else
+        hd_store_rollback(st);
+    hd_replies_clear(&out);
+    return err;
+}
 
 /* GET /healthz and /metrics. */
 static char *http(const char *path, int *status, const char **type, void *payload)
 {
     service *svc = payload;
+    const hd_dialogue_counts *counts = hd_dialogue_counts_get(svc->dialogue);
     int64_t pending = 0, dead = 0;
+    int t;
 
     *status = 200;
     if (strcmp(path, "/healthz") == 0) {
+        json_t *root = json_object(), *channels = json_object();
+        const char *overall = "ok";
+        char *s, *body;
+        size_t i;
+
+        for (i = 0; i < svc->n_channels; i++) {
+            const char *state = svc->channels[i]->type->status(svc->channels[i]);
+
+            json_object_set_new(channels, svc->channels[i]->type->name, json_string(state));
+            if (strcmp(state, "connected") != 0)
+                overall = "degraded";
+        }
+        json_object_set_new(root, "status", json_string(overall));
+        json_object_set_new(root, "channels", channels);
+        s = json_dumps(root, JSON_COMPACT);
+        body = hd_sprintf("%s\n", s);
+        free(s);
+        json_decref(root);
         *type = "application/json";
-        return hd_strdup("{\"status\":\"ok\",\"channels\":{}}\n");
+        return body;
     }
     if (strcmp(path, "/metrics") == 0) {
         *type = "text/plain; version=0.0.4; charset=utf-8";
@@ -61,6 +152,13 @@ static char *http(const char *path, int *status, const char **type, void *payloa
             hd_metrics_set(svc->metrics, "deskbot_outbox_depth", NULL, (double)pending);
             hd_metrics_set(svc->metrics, "deskbot_dead_letters", NULL, (double)dead);
         }
+        for (t = 0; t < HD_TYPE_COUNT; t++)
+            hd_metrics_add(svc->metrics, "deskbot_tickets_created_total",
+                           hd_type_name((hd_ticket_type)t),
+                           (double)(counts->tickets[t] - svc->counted.tickets[t]));
+        hd_metrics_add(svc->metrics, "deskbot_kb_deflections_total", NULL,
+                       (double)(counts->deflections - svc->counted.deflections));
+        svc->counted = *counts;
         return hd_metrics_render(svc->metrics);
     }
     return NULL;
@@ -85,22 +183,16 @@ int cmd_init(cli *c, int argc, char **argv)
     return CLI_OK;
 }
 
-static void sweep(hd_loop *loop, void *payload)
+/* SLA warnings and escalations, announced on every channel with team rooms. */
+static int sla_sweep(service *svc, int64_t now)
 {
-    service *svc = payload;
-    int64_t now = (int64_t)time(NULL);
     hd_sla_event *events = NULL;
+    hd_replies out = {0};
     size_t n = 0, i;
-    int applied = 0;
+    int err;
 
-    (void)loop;
-    if (hd_survey_apply_defaults(svc->desk, now, &applied) != 0)
-        hd_log(HD_LOG_ERROR, "event=survey_defaults_failed error=\"%s\"", hd_error_last());
-    else if (applied > 0)
-        hd_log(HD_LOG_INFO, "event=survey_defaults applied=%d", applied);
-    /* Warnings at the configured share of a target; escalation at breach. */
-    if (hd_sla_sweep(svc->desk, now, &events, &n) != 0)
-        hd_log(HD_LOG_ERROR, "event=sla_sweep_failed error=\"%s\"", hd_error_last());
+    if ((err = hd_sla_sweep(svc->desk, now, &events, &n)) != 0)
+        return err;
     for (i = 0; i < n; i++) {
         const char *target = events[i].alert.kind == HD_SLA_RESPONSE ? "response" : "resolution";
         int breach = events[i].event == HD_SLA_BREACH;
@@ -114,10 +206,90 @@ static void sweep(hd_loop *loop, void *payload)
                events[i].alert.group ? events[i].alert.group : "-",
                events[i].escalated_to ? events[i].escalated_to : "-");
     }
+    for (i = 0; i < svc->n_channels; i++)
+        hd_dialogue_sla_notices(svc->dialogue, events, n, svc->channels[i]->type->name, &out);
+    err = route(svc, &out);
+    hd_replies_clear(&out);
     hd_sla_events_free(events, n);
-    /* Buttons older than 30 days are forgotten: pressing one says it expired. */
-    if (hd_action_purge(svc->desk, now - 30 * 86400) != 0)
-        hd_log(HD_LOG_ERROR, "event=button_purge_failed error=\"%s\"", hd_error_last());
+    return err;
+}
+
+/* One pass of the clocks; each step commits with the messages it sends. */
+static void sweep(hd_timer *timer, void *payload)
+{
+    service *svc = payload;
+    hd_store *st = hd_desk_store(svc->desk);
+    int64_t now = (int64_t)time(NULL);
+    hd_replies out = {0};
+    int applied = 0, err;
+
+    if (hd_survey_apply_defaults(svc->desk, now, &applied) != 0)
+        hd_log(HD_LOG_ERROR, "event=survey_defaults_failed error=\"%s\"", hd_error_last());
+    else if (applied > 0)
+        hd_log(HD_LOG_INFO, "event=survey_defaults applied=%d", applied);
+
+    if ((err = hd_store_begin(st)) == 0) {
+        if ((err = sla_sweep(svc, now)) == 0)
+            err = hd_store_commit(st);
+        else
+            hd_store_rollback(st);
+    }
+    if (err)
+        hd_log(HD_LOG_ERROR, "event=sla_sweep_failed error=\"%s\"", hd_error_last());
+
+    /* Drafts left alone too long are closed, and their owners told. */
+    if ((err = hd_store_begin(st)) == 0) {
+        if ((err = hd_dialogue_expire(svc->dialogue, now, &out)) == 0 &&
+            (err = route(svc, &out)) == 0)
+            err = hd_store_commit(st);
+        else
+            hd_store_rollback(st);
+    }
+    if (err)
+        hd_log(HD_LOG_ERROR, "event=draft_expiry_failed error=\"%s\"", hd_error_last());
+    hd_replies_clear(&out);
+
+    /* Old buttons say they expired; old intake ids and delivery records go. */
+    if (hd_action_purge(svc->desk, now - KEEP_SECONDS) != 0 ||
+        hd_intake_forget(svc->desk, now - KEEP_SECONDS) != 0 ||
+        hd_delivery_forget(svc->desk, now - KEEP_SECONDS) != 0)
+        hd_log(HD_LOG_ERROR, "event=purge_failed error=\"%s\"", hd_error_last());
+    hd_timer_start(timer, SWEEP_MS);
+}
+
+/* Stopping: done once nothing is due and no call is in flight. */
+static int flushed(void *payload)
+{
+    service *svc = payload;
+    hd_outbox_item *items = NULL;
+    size_t n = 0, i;
+    int idle = hd_loop_fetches(svc->loop) == 0;
+
+    for (i = 0; idle && i < svc->n_channels; i++) {
+        if (hd_outbox_due(svc->desk, svc->channels[i]->type->name, (int64_t)time(NULL), 1, &items,
+                          &n) == 0)
+            idle = n == 0;
+        hd_outbox_items_free(items, n);
+        items = NULL;
+        n = 0;
+    }
+    return idle;
+}
+
+static int start_channels(service *svc)
+{
+    hd_channel *ch = NULL;
+    size_t i;
+    int err = hd_slack_channel_new(&ch, svc->loop, svc->desk, svc->metrics);
+
+    if (err == 0)
+        svc->channels[svc->n_channels++] = ch;
+    else if (err != HD_ENOTFOUND)
+        return err;
+    for (i = 0; i < svc->n_channels; i++)
+        if ((err = svc->channels[i]->type->start(svc->channels[i], deliver, svc)) != 0)
+            return err;
+    return 0;
 }
 
 int cmd_run(cli *c, int argc, char **argv)
@@ -126,16 +298,18 @@ int cmd_run(cli *c, int argc, char **argv)
     int64_t articles = 0, employees = 0;
     hd_catalog *cat = NULL;
     hd_nlu *nlu = NULL;
-    hd_loop *loop = NULL;
     service svc = {0};
+    char names[64] = "";
+    size_t i;
     int rc = CLI_FAILED;
 
     if (argc > 1) {
         if (strcmp(argv[1], "--help") == 0) {
             printf("usage: deskbot run\n\nStart the service on the configured database "
                    "(created with the sample\ndata on first start), with GET /healthz and "
-                   "/metrics on http_listen\n(default 127.0.0.1:8080). Stops cleanly on "
-                   "SIGTERM or SIGINT.\n");
+                   "/metrics on http_listen\n(default 127.0.0.1:8080). With SLACK_APP_TOKEN "
+                   "and SLACK_BOT_TOKEN set it\nconnects to Slack. Stops cleanly on SIGTERM or "
+                   "SIGINT.\n");
             return CLI_OK;
         }
         return cli_usage_error("run", "run takes no arguments");
@@ -146,7 +320,8 @@ int cmd_run(cli *c, int argc, char **argv)
     hd_users_count(c->desk, &employees);
     svc.desk = c->desk;
     svc.metrics = hd_metrics_new();
-    if (hd_loop_new(&loop, c->cfg->http_listen, http, &svc) != 0) {
+    hd_dialogue_new(&svc.dialogue, c->desk, cat, nlu);
+    if (hd_loop_new(&svc.loop, c->cfg->http_listen, http, &svc) != 0 || start_channels(&svc) != 0) {
         rc = cli_error();
         goto cleanup;
     }
@@ -154,24 +329,41 @@ int cmd_run(cli *c, int argc, char **argv)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    running = loop;
+    running = svc.loop;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
+    for (i = 0; i < svc.n_channels; i++)
+        snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? "," : "",
+                 svc.channels[i]->type->name);
     hd_log(HD_LOG_INFO,
-           "event=start db=%s articles=%lld employees=%lld intents=%zu channels=none"
+           "event=start db=%s articles=%lld employees=%lld intents=%zu channels=%s"
            " http=%s port=%d",
            c->db_override ? c->db_override : c->cfg->db_path, (long long)articles,
-           (long long)employees, hd_catalog_count(cat), c->cfg->http_listen, hd_loop_port(loop));
-    hd_loop_every(loop, SWEEP_SECONDS, sweep, &svc);
+           (long long)employees, hd_catalog_count(cat), names[0] ? names : "none",
+           c->cfg->http_listen, hd_loop_port(svc.loop));
+    svc.sweep = hd_timer_new(svc.loop, sweep, &svc);
+    hd_timer_start(svc.sweep, 0);
     if (!stop_requested)
-        hd_loop_run(loop);
-    hd_log(HD_LOG_INFO, "event=stop reason=signal");
+        hd_loop_run(svc.loop);
+
+    /* Stop intake; what is queued goes out while there is time. */
+    hd_log(HD_LOG_INFO, "event=stopping reason=signal flush_ms=%d", FLUSH_MS);
+    hd_timer_stop(svc.sweep);
+    for (i = 0; i < svc.n_channels; i++)
+        svc.channels[i]->type->stop(svc.channels[i]);
+    hd_loop_run_until(svc.loop, FLUSH_MS, flushed, &svc);
+    hd_log(HD_LOG_INFO, "event=stop flushed=%s", flushed(&svc) ? "yes" : "no");
     rc = CLI_OK;
 
 cleanup:
     running = NULL;
-    hd_loop_free(loop);
+    hd_timer_free(svc.sweep);
+    /* The loop first: calls it cancels report to their channels. */
+    hd_loop_free(svc.loop);
+    for (i = 0; i < svc.n_channels; i++)
+        svc.channels[i]->type->free(svc.channels[i]);
+    hd_dialogue_free(svc.dialogue);
     hd_metrics_free(svc.metrics);
     hd_nlu_free(nlu);
     hd_catalog_free(cat);

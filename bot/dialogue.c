@@ -47,6 +47,7 @@ struct hd_dialogue {
     const hd_catalog *cat;
     const hd_nlu *nlu;
     const hd_config *cfg;
+    hd_dialogue_counts counts;
 };
 
 /* A button whose token is made when the turn ends. */
@@ -71,7 +72,9 @@ typedef struct turn {
     int refused;  /* a refused click: the conversation is left as it was */
     pending_button *pending;
     size_t n_pending, cap_pending;
-    int err; /* a database error: the turn is rolled back */
+    int opened;    /* a ticket type opened by this turn + 1, 0: none */
+    int deflected; /* the knowledge base solved the problem */
+    int err;       /* a database error: the turn is rolled back */
 } turn;
 
 int hd_dialogue_new(hd_dialogue **out, hd_desk *desk, const hd_catalog *cat, const hd_nlu *nlu)
@@ -89,6 +92,11 @@ int hd_dialogue_new(hd_dialogue **out, hd_desk *desk, const hd_catalog *cat, con
 void hd_dialogue_free(hd_dialogue *d)
 {
     hd_free(d);
+}
+
+const hd_dialogue_counts *hd_dialogue_counts_get(const hd_dialogue *d)
+{
+    return &d->counts;
 }
 
 /* ---- state ----------------------------------------------------------- */
@@ -477,6 +485,8 @@ static hd_ticket *open_ticket(turn *t, hd_ticket_type type, const char *category
     err = hd_ticket_create(t->d->desk, &spec, t->me->username ? t->me->username : "chat",
                            t->in->now, &tk);
     free(details_text);
+    if (err == 0)
+        t->opened = (int)type + 1;
     if (err == HD_EDB || err == HD_EBUSY)
         t->err = err;
     else if (err)
@@ -1416,6 +1426,7 @@ static void kb_answer(turn *t, int solved, const char *slug)
         t->err = err;
     if (solved) {
         contact_finish(t, HD_CONTACT_KB_RESOLVED, 0);
+        t->deflected = 1;
         reset(t);
         say(t, P_KB_SOLVED);
     } else if (intent) {
@@ -1734,6 +1745,11 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
         while (len > 0 && strchr(" \t\r\n", text[len - 1]))
             text[--len] = '\0';
     }
+    if (in->overheard && !at_step(&t, "resolve_note")) {
+        /* Not for the bot: keep the identity, change nothing else. */
+        err = hd_store_commit(st);
+        goto cleanup;
+    }
     t.lang = turn_lang(&t, text);
     st_set(&t, "lang", hd_lang_name(t.lang));
     expire_if_idle(&t, conv);
@@ -1759,6 +1775,11 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
     }
     if (err == 0)
         err = hd_store_commit(st);
+    if (err == 0) {
+        if (t.opened)
+            d->counts.tickets[t.opened - 1]++;
+        d->counts.deflections += t.deflected;
+    }
 
 cleanup:
     if (err) {
@@ -1798,4 +1819,46 @@ int hd_dialogue_expire(hd_dialogue *d, int64_t now, hd_replies *out)
     }
     hd_conv_keys_free(keys, n);
     return err;
+}
+
+static void notice(hd_replies *out, const char *channel, const char *group, const char *number,
+                   phrase p, ...)
+{
+    char *to = hd_sprintf("group:%s", group);
+    hd_message *m = hd_replies_add(out, channel, to);
+    va_list ap;
+
+    va_start(ap, p);
+    hd_message_vappend(m, hd_say(HD_LANG_EN, p), ap);
+    va_end(ap);
+    m->id = hd_sprintf("sla:%s:%s:%zu", number, group, out->n);
+    hd_free(to);
+}
+
+void hd_dialogue_sla_notices(hd_dialogue *d, const hd_sla_event *events, size_t n,
+                             const char *channel, hd_replies *out)
+{
+    size_t i;
+
+    (void)d;
+    for (i = 0; i < n; i++) {
+        const hd_sla_alert *a = &events[i].alert;
+        const char *target =
+            hd_say(HD_LANG_EN, a->kind == HD_SLA_RESPONSE ? P_T_RESPONSE : P_T_RESOLUTION);
+        char due[32];
+
+        if (a->group == NULL)
+            continue;
+        if (events[i].event == HD_SLA_WARNING) {
+            hd_time_format(a->due, due, sizeof(due));
+            notice(out, channel, a->group, a->number, P_SLA_WARN_GROUP, a->number, target, due);
+        } else if (events[i].escalated_to) {
+            notice(out, channel, a->group, a->number, P_SLA_BREACH_GROUP, a->number, target,
+                   events[i].escalated_to);
+            notice(out, channel, events[i].escalated_to, a->number, P_SLA_ESCALATED_IN, a->number,
+                   target, a->group);
+        } else {
+            notice(out, channel, a->group, a->number, P_SLA_BREACH_TOP, a->number, target);
+        }
+    }
 }

@@ -18,6 +18,7 @@
 
 #include "hd/desk.h"
 #include "hd/intent.h"
+#include "hd/ticket.h"
 
 #include <stdint.h>
 
@@ -38,6 +39,14 @@ typedef struct hd_turn {
     const char *email;        /* may be NULL */
     const char *text;         /* a message, or NULL for a click */
     const char *click;        /* a button's action token, or NULL */
+    /*
+     * Set for text people wrote to each other where the bot can read it (a
+     * reply in a ticket card's thread): it is taken only when the
+     * conversation waits for text from this user (a resolution note), and
+     * otherwise left alone without an answer.
+     */
+    int overheard;
+    const char *event_id; /* the platform's id of the event (exactly-once intake), or NULL */
     int64_t now;
 } hd_turn;
 
@@ -55,5 +64,23 @@ int hd_dialogue_turn(hd_dialogue *d, const hd_turn *turn, hd_replies *out);
  * time, telling each user. Returns 0 or a database error.
  */
 int hd_dialogue_expire(hd_dialogue *d, int64_t now, hd_replies *out);
+
+/* What the dialogue achieved since it started (committed turns only). */
+typedef struct hd_dialogue_counts {
+    int64_t tickets[HD_TYPE_COUNT]; /* opened, by type */
+    int64_t deflections;            /* problems the knowledge base solved */
+} hd_dialogue_counts;
+
+/* hd_dialogue_counts - borrowed, valid while the dialogue lives. */
+const hd_dialogue_counts *hd_dialogue_counts_get(const hd_dialogue *d);
+
+/*
+ * hd_dialogue_sla_notices - the agents' side of an SLA sweep: for each of
+ * the `n` events, a warning to the ticket's group, or at a breach a notice
+ * to the group and to the group it was escalated to, as messages on
+ * `channel` (one per platform that has team rooms).
+ */
+void hd_dialogue_sla_notices(hd_dialogue *d, const hd_sla_event *events, size_t n,
+                             const char *channel, hd_replies *out);
 
 #endif

@@ -1,29 +1,16 @@
 /*
- * loop.c - the event loop on libwebsockets (see loop.h): an HTTP server
- * protocol for the small GET endpoints, and a repeating timer on lws's
- * sorted-usec list.
+ * loop.c - the event loop on libwebsockets (see loop.h): the context and
+ * its protocols, an HTTP server protocol for the small GET endpoints, and
+ * timers on lws's sorted-usec list. The HTTP client is in fetch.c, the
+ * WebSocket client in ws.c.
  */
-#include "loop.h"
+#include "loop_internal.h"
 
 #include "hd/common.h"
 
-#include <libwebsockets.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct hd_loop {
-    struct lws_context *context;
-    struct lws_vhost *vhost;
-    hd_http_fn http;
-    void *http_payload;
-    /* One repeating timer is all the service needs so far. */
-    lws_sorted_usec_list_t sul;
-    int every;
-    hd_timer_fn timer;
-    void *timer_payload;
-    volatile sig_atomic_t stop;
-};
+#include <time.h>
 
 /* A response being written: the body with LWS_PRE bytes of room before it. */
 typedef struct pending {
@@ -97,6 +84,8 @@ static void lws_to_log(int level, const char *line)
 
 static const struct lws_protocols protocols[] = {
     {"http", on_http, sizeof(pending), 0, 0, NULL, 0},
+    {HD_LOOP_FETCH_PROTOCOL, hd_loop__fetch_fd, 0, 0, 0, NULL, 0},
+    {HD_LOOP_WS_PROTOCOL, hd_loop__ws, 0, 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -128,7 +117,8 @@ int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
     info.iface = host;
     info.protocols = protocols;
     info.user = loop;
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+    /* TLS for wss:// clients, verified against the system's CA store. */
+    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     loop->context = lws_create_context(&info);
     if (loop->context == NULL) {
         hd_free(loop);
@@ -136,15 +126,27 @@ int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
                             lws_last_error[0] ? ": " : "", lws_last_error);
     }
     loop->vhost = lws_get_vhost_by_name(loop->context, "default");
+    hd_loop__fetch_init(loop);
     *out = loop;
     return 0;
 }
 
 void hd_loop_free(hd_loop *loop)
 {
+    hd_timer *t;
+
     if (loop == NULL)
         return;
+    loop->stopping = 1;
+    hd_loop__fetch_free(loop);
     lws_context_destroy(loop->context);
+    /* Timers outlive the loop as inert handles their owners free. */
+    while ((t = loop->timers) != NULL) {
+        loop->timers = t->next;
+        t->loop = NULL;
+        t->prev = t->next = NULL;
+        t->pending = 0;
+    }
     hd_free(loop);
 }
 
@@ -153,30 +155,101 @@ int hd_loop_port(const hd_loop *loop)
     return loop->vhost ? lws_get_vhost_listen_port(loop->vhost) : -1;
 }
 
-static void tick(lws_sorted_usec_list_t *sul)
-{
-    hd_loop *loop = lws_container_of(sul, hd_loop, sul);
-
-    loop->timer(loop, loop->timer_payload);
-    lws_sul_schedule(loop->context, 0, &loop->sul, tick, (lws_usec_t)loop->every * LWS_US_PER_SEC);
-}
-
-void hd_loop_every(hd_loop *loop, int seconds, hd_timer_fn fn, void *payload)
-{
-    loop->every = seconds > 0 ? seconds : 1;
-    loop->timer = fn;
-    loop->timer_payload = payload;
-    lws_sul_schedule(loop->context, 0, &loop->sul, tick, 1);
-}
-
 void hd_loop_run(hd_loop *loop)
 {
     while (!loop->stop && lws_service(loop->context, 0) >= 0)
         ;
 }
 
+static void wake(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+}
+
+void hd_loop_run_until(hd_loop *loop, int64_t ms, int (*done)(void *payload), void *payload)
+{
+    int64_t deadline = hd_loop_now_ms() + ms;
+
+    while (!done(payload) && hd_loop_now_ms() < deadline) {
+        /* Wake at least every 20 ms to look at the clock. */
+        lws_sul_schedule(loop->context, 0, &loop->wake_sul, wake, 20 * LWS_US_PER_MS);
+        if (lws_service(loop->context, 0) < 0)
+            break;
+    }
+    lws_sul_cancel(&loop->wake_sul);
+}
+
 void hd_loop_stop(hd_loop *loop)
 {
     loop->stop = 1;
     lws_cancel_service(loop->context);
+}
+
+int64_t hd_loop_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static void fire(lws_sorted_usec_list_t *sul)
+{
+    hd_timer *t = lws_container_of(sul, hd_timer, sul);
+
+    t->pending = 0;
+    t->fn(t, t->payload);
+}
+
+hd_timer *hd_timer_new(hd_loop *loop, hd_timer_fn fn, void *payload)
+{
+    hd_timer *t = hd_calloc(1, sizeof(*t));
+
+    t->loop = loop;
+    t->fn = fn;
+    t->payload = payload;
+    t->next = loop->timers;
+    if (t->next)
+        t->next->prev = t;
+    loop->timers = t;
+    return t;
+}
+
+void hd_timer_start(hd_timer *t, int64_t ms)
+{
+    if (t->loop == NULL || t->loop->stopping)
+        return;
+    t->pending = 1;
+    /* lws treats 0 as "cancel": the next turn of the loop is 1 µs away. */
+    lws_sul_schedule(t->loop->context, 0, &t->sul, fire, ms > 0 ? ms * LWS_US_PER_MS : 1);
+}
+
+int hd_timer_pending(const hd_timer *t)
+{
+    return t->pending;
+}
+
+void hd_timer_stop(hd_timer *t)
+{
+    if (t->pending && t->loop)
+        lws_sul_cancel(&t->sul);
+    t->pending = 0;
+}
+
+void hd_timer_free(hd_timer *t)
+{
+    if (t == NULL)
+        return;
+    hd_timer_stop(t);
+    if (t->loop) {
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            t->loop->timers = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+    }
+    hd_free(t);
 }

@@ -1,11 +1,17 @@
 /*
- * loop.h - the service's one event loop (libwebsockets): the HTTP listener
- * for /healthz and /metrics, and timers. Chat channels join it as they are
- * added; nothing on it blocks.
+ * loop.h - the service's one event loop (after Redis ae): libwebsockets
+ * drives every socket - the HTTP listener for /healthz and /metrics,
+ * WebSocket clients (Slack Socket Mode) and, through descriptors lent to
+ * it, libcurl's multi interface for platform Web APIs - and the timers.
+ * Nothing on the loop blocks: a slow platform delays only its own answers.
+ *
+ * Every callback runs on the loop's thread, from hd_loop_run(), never from
+ * inside the call that scheduled it.
  */
 #ifndef HD_BOT_LOOP_H
 #define HD_BOT_LOOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct hd_loop hd_loop;
@@ -17,9 +23,6 @@ typedef struct hd_loop hd_loop;
 typedef char *(*hd_http_fn)(const char *path, int *status, const char **content_type,
                             void *payload);
 
-/* A timer callback. */
-typedef void (*hd_timer_fn)(hd_loop *loop, void *payload);
-
 /*
  * hd_loop_new - an event loop listening for HTTP on `listen` ("host:port";
  * port 0 picks a free one) and answering with `fn`. Returns 0, or HD_EINVAL
@@ -27,18 +30,120 @@ typedef void (*hd_timer_fn)(hd_loop *loop, void *payload);
  * the address).
  */
 int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload);
+
+/*
+ * hd_loop_free - close every socket and release the loop. Web API calls
+ * still in flight get their callback with status 0 and error "cancelled";
+ * open WebSockets get their `closed` callback.
+ */
 void hd_loop_free(hd_loop *loop);
 
 /* hd_loop_port - the port the HTTP listener got. */
 int hd_loop_port(const hd_loop *loop);
 
-/* hd_loop_every - call `fn` now and then every `seconds` while the loop runs. */
-void hd_loop_every(hd_loop *loop, int seconds, hd_timer_fn fn, void *payload);
-
 /* hd_loop_run - serve until hd_loop_stop(). */
 void hd_loop_run(hd_loop *loop);
 
+/* hd_loop_run_until - serve until `done(payload)` is true or `ms` have passed. */
+void hd_loop_run_until(hd_loop *loop, int64_t ms, int (*done)(void *payload), void *payload);
+
 /* hd_loop_stop - make hd_loop_run return; safe from a signal handler. */
 void hd_loop_stop(hd_loop *loop);
+
+/* hd_loop_now_ms - a monotonic clock in milliseconds. */
+int64_t hd_loop_now_ms(void);
+
+/* ---- timers -------------------------------------------------------------- */
+
+typedef struct hd_timer hd_timer;
+typedef void (*hd_timer_fn)(hd_timer *timer, void *payload);
+
+/*
+ * hd_timer_new - a stopped timer calling `fn`. A timer may be freed after
+ * its loop; from hd_loop_free on it never fires again.
+ */
+hd_timer *hd_timer_new(hd_loop *loop, hd_timer_fn fn, void *payload);
+
+/* hd_timer_start - fire once after `ms` (0: on the next turn of the loop), replacing any earlier
+ * start. */
+void hd_timer_start(hd_timer *t, int64_t ms);
+
+/* hd_timer_pending - whether the timer is started and has not fired yet. */
+int hd_timer_pending(const hd_timer *t);
+
+void hd_timer_stop(hd_timer *t);
+
+/* hd_timer_free - stop and release. Accepts NULL. */
+void hd_timer_free(hd_timer *t);
+
+/* ---- HTTP client (libcurl multi) ----------------------------------------- */
+
+typedef struct hd_fetch_request {
+    const char *url;
+    const char *bearer;       /* Authorization: Bearer …, or NULL; never logged */
+    const char *content_type; /* of the body */
+    const char *body;         /* NULL: a GET */
+    int timeout_ms;           /* the whole call, connection included */
+} hd_fetch_request;
+
+typedef struct hd_fetch_answer {
+    int status;              /* HTTP status; 0 when no answer came */
+    const char *retry_after; /* the Retry-After header, or NULL */
+    const char *body;        /* NUL-terminated */
+    size_t len;
+    const char *error; /* status 0: what went wrong ("cancelled" at hd_loop_free) */
+} hd_fetch_answer;
+
+/* The answer is borrowed for the duration of the call. */
+typedef void (*hd_fetch_fn)(const hd_fetch_answer *answer, void *payload);
+
+/*
+ * hd_loop_fetch - start an HTTP request; `fn` is called once with the
+ * answer. The request's strings are copied. Returns 0, HD_ESTATE while
+ * the loop is being freed, or HD_EINVAL when libcurl refuses it (then `fn`
+ * is never called).
+ */
+int hd_loop_fetch(hd_loop *loop, const hd_fetch_request *req, hd_fetch_fn fn, void *payload);
+
+/* hd_loop_fetches - requests in flight. */
+int hd_loop_fetches(const hd_loop *loop);
+
+/* ---- WebSocket client ------------------------------------------------------ */
+
+typedef struct hd_ws hd_ws;
+
+typedef struct hd_ws_events {
+    void (*open)(hd_ws *ws, void *payload);
+    /* One whole text message (fragments joined). */
+    void (*text)(hd_ws *ws, const char *data, size_t len, void *payload);
+    /*
+     * The connection failed or ended (`why` says how); the hd_ws is freed
+     * when this returns. Called exactly once per hd_ws_connect that
+     * returned 0.
+     */
+    void (*closed)(hd_ws *ws, const char *why, void *payload);
+} hd_ws_events;
+
+/*
+ * hd_ws_connect - open a WebSocket to `url` (ws:// or wss://). A socket
+ * that stays silent - no ping answered - for `dead_after` seconds is
+ * closed; a ping goes out after `ping_after` idle seconds. Returns 0 and
+ * the connection in *out, or HD_EINVAL for a bad URL, HD_EIO when it cannot
+ * start.
+ */
+int hd_ws_connect(hd_ws **out, hd_loop *loop, const char *url, int ping_after, int dead_after,
+                  const hd_ws_events *events, void *payload);
+
+/* hd_ws_send - queue a text message. Returns 0, or HD_ESTATE once closing. */
+int hd_ws_send(hd_ws *ws, const char *data, size_t len);
+
+/*
+ * hd_ws_close - close (a close frame, and the TCP connection at the latest
+ * a second later). `closed` follows.
+ */
+void hd_ws_close(hd_ws *ws);
+
+/* hd_ws_drop - cut the TCP connection at once, without a close frame. `closed` follows. */
+void hd_ws_drop(hd_ws *ws);
 
 #endif

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DESKBOT_VERSION "0.1.0"
-
 static const struct command {
     const char *name;
     int (*run)(cli *c, int argc, char **argv);
@@ -106,7 +104,7 @@ int main(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("deskbot %s\n", DESKBOT_VERSION);
+        printf("deskbot %s\n", HD_VERSION);
         return CLI_OK;
     }
     for (i = 0; i < HD_ARRAY_SIZE(commands); i++) {

@@ -138,6 +138,15 @@ static const char *const table[P_COUNT][HD_LANG_COUNT] = {
     [P_CHOSE] = {"You chose: %s", "您选择了：%s"},
     [P_HANDOVER_FLAG] = {"Asked to talk to a person", "用户要求转人工"},
     [P_CONSULT_TITLE] = {"Question: ", "咨询："},
+    [P_SLA_WARN_GROUP] = {"⏰ **%s** is close to its %s target (due %s).",
+                          "⏰ **%s** 的%s时限快到了（%s 到期）。"},
+    [P_SLA_BREACH_GROUP] = {"🚨 **%s** missed its %s target and was escalated to %s.",
+                            "🚨 **%s** 超过了%s时限，已升级给 %s。"},
+    [P_SLA_BREACH_TOP] = {"🚨 **%s** missed its %s target.", "🚨 **%s** 超过了%s时限。"},
+    [P_SLA_ESCALATED_IN] = {"🚨 **%s** missed its %s target with %s and is now yours.",
+                            "🚨 **%s** 超过了%s时限（原处理组 %s），现在由你们处理。"},
+    [P_T_RESPONSE] = {"response", "响应"},
+    [P_T_RESOLUTION] = {"resolution", "解决"},
 };
 
 const char *hd_say(hd_lang lang, phrase p)

@@ -94,7 +94,13 @@ typedef enum phrase {
     P_B_RESOLVE,
     P_CHOSE, /* label */
     P_HANDOVER_FLAG,
-    P_CONSULT_TITLE, /* (a prefix, no arguments) */
+    P_CONSULT_TITLE,    /* (a prefix, no arguments) */
+    P_SLA_WARN_GROUP,   /* number, target, due time */
+    P_SLA_BREACH_GROUP, /* number, target, next group */
+    P_SLA_BREACH_TOP,   /* number, target (no tier above) */
+    P_SLA_ESCALATED_IN, /* number, target, from group */
+    P_T_RESPONSE,
+    P_T_RESOLUTION,
     P_COUNT
 } phrase;
 

@@ -72,6 +72,20 @@ static char *strip_mention(const char *text, const char *bot_user)
     return out;
 }
 
+/* Whether `text` mentions user `id` (<@U123> or <@U123|name>). */
+static int mentions(const char *text, const char *id)
+{
+    size_t n = strlen(id);
+    const char *p = text;
+
+    while ((p = strstr(p, "<@")) != NULL) {
+        p += 2;
+        if (strncmp(p, id, n) == 0 && (p[n] == '>' || p[n] == '|'))
+            return 1;
+    }
+    return 0;
+}
+
 static int parse_event(json_t *payload, const char *bot_user, const char *bot_id, hd_slack_frame *f)
 {
     json_t *ev = json_object_get(payload, "event");
@@ -97,18 +111,28 @@ static int parse_event(json_t *payload, const char *bot_user, const char *bot_id
     if (strcmp(type, "message") == 0) {
         const char *kind = json_string_value(json_object_get(ev, "channel_type"));
 
-        if (kind == NULL || strcmp(kind, "im") != 0)
-            return ignore(f, "message outside a direct conversation");
+        if (kind && strcmp(kind, "im") == 0) {
+            /* A direct message is answered in the conversation, or in its thread. */
+            f->thread_ts = thread ? hd_strdup(thread) : NULL;
+        } else if (thread && kind && (strcmp(kind, "channel") == 0 || strcmp(kind, "group") == 0)) {
+            /* A reply in a thread of a team room: heard, not addressed to the bot. */
+            if (bot_user && mentions(text, bot_user))
+                return ignore(f, "a mention (handled as app_mention)");
+            f->overheard = 1;
+            f->thread_ts = hd_strdup(thread);
+        } else {
+            return ignore(f, "message outside a direct conversation or a thread");
+        }
         f->text = hd_strdup(text);
     } else if (strcmp(type, "app_mention") == 0) {
         f->text = strip_mention(text, bot_user);
+        f->thread_ts = hd_strdup(thread ? thread : ts);
     } else {
         return ignore(f, "event type not handled");
     }
     f->kind = HD_SLACK_MESSAGE;
     f->user = hd_strdup(user);
     f->channel = hd_strdup(channel);
-    f->thread_ts = hd_strdup(thread ? thread : ts);
     return 0;
 }
 
@@ -364,6 +388,7 @@ void hd_slack_result_clear(hd_slack_result *r)
     hd_free(r->bot_id);
     hd_free(r->email);
     hd_free(r->name);
+    hd_free(r->url);
     memset(r, 0, sizeof(*r));
 }
 
@@ -441,6 +466,7 @@ void hd_slack_result_parse(int http_status, const char *retry_after, const char 
     if (out->channel == NULL)
         out->channel = dup_str(json_object_get(json_object_get(root, "channel"), "id"));
     out->user_id = dup_str(json_object_get(root, "user_id"));
+    out->url = dup_str(json_object_get(root, "url"));
     out->bot_id = dup_str(json_object_get(root, "bot_id"));
     user = json_object_get(root, "user");
     profile = json_object_get(user, "profile");
@@ -452,22 +478,4 @@ void hd_slack_result_parse(int http_status, const char *retry_after, const char 
         name = json_string_value(json_object_get(user, "name"));
     out->name = name ? hd_strdup(name) : NULL;
     json_decref(root);
-}
-
-char *hd_slack_post_body(const hd_message *m, const char *channel, const char *ts,
-                         const char *thread_ts)
-{
-    json_t *body = hd_slack_blocks(m);
-    char *s, *out;
-
-    json_object_set_new(body, "channel", json_string(channel));
-    if (ts)
-        json_object_set_new(body, "ts", json_string(ts));
-    else if (thread_ts)
-        json_object_set_new(body, "thread_ts", json_string(thread_ts));
-    s = json_dumps(body, JSON_COMPACT);
-    out = hd_strdup(s);
-    free(s);
-    json_decref(body);
-    return out;
 }

@@ -28,7 +28,8 @@ typedef struct hd_slack_frame {
     char *user;         /* who wrote or clicked */
     char *channel;      /* where: a DM (D…) or a channel (C…) */
     char *text;         /* HD_SLACK_MESSAGE: the text, mention of the bot removed */
-    char *thread_ts;    /* the thread to answer in: the event's thread, else its ts */
+    char *thread_ts;    /* the thread to answer in (a DM: its thread only, if any) */
+    int overheard;      /* a reply in a room's thread, not addressed to the bot */
     char *action_value; /* HD_SLACK_CLICK: the button's value (our action token) */
     char *message_ts;   /* HD_SLACK_CLICK: the clicked message, for chat.update */
     char *why;          /* HD_SLACK_IGNORED / HD_SLACK_UNKNOWN: a short reason for the log */
@@ -80,6 +81,7 @@ typedef struct hd_slack_result {
     char *bot_id;    /* auth.test: the bot id */
     char *email;     /* users.info: profile.email, if the scope allows */
     char *name;      /* users.info: real name, else display name, else name */
+    char *url;       /* apps.connections.open: the WebSocket URL (auth.test: the team's) */
 } hd_slack_result;
 
 /*
@@ -90,13 +92,5 @@ typedef struct hd_slack_result {
 void hd_slack_result_parse(int http_status, const char *retry_after, const char *body, size_t len,
                            hd_slack_result *out);
 void hd_slack_result_clear(hd_slack_result *r);
-
-/*
- * hd_slack_post_body - the JSON body of chat.postMessage (ts NULL) or
- * chat.update (ts set) for message `m` in `channel`, in thread `thread_ts`
- * (may be NULL). The caller frees the string.
- */
-char *hd_slack_post_body(const hd_message *m, const char *channel, const char *ts,
-                         const char *thread_ts);
 
 #endif

@@ -56,6 +56,18 @@ static const struct setting {
      "DESKBOT_DRAFT_IDLE_MINUTES"},
     {"nudge_interval_minutes", SETTING_INT, offsetof(hd_config, nudge_interval_minutes), "60", 0,
      10080, "DESKBOT_NUDGE_INTERVAL_MINUTES"},
+    {"outbox_max_attempts", SETTING_INT, offsetof(hd_config, outbox_max_attempts), "10", 1, 100,
+     "DESKBOT_OUTBOX_MAX_ATTEMPTS"},
+    /*
+     * Slack: the tokens themselves come only from the environment
+     * (SLACK_APP_TOKEN, SLACK_BOT_TOKEN) or from these files.
+     */
+    {"slack_app_token_file", SETTING_STRING, offsetof(hd_config, slack_app_token_file), "", 0, 0,
+     "SLACK_APP_TOKEN_FILE"},
+    {"slack_bot_token_file", SETTING_STRING, offsetof(hd_config, slack_bot_token_file), "", 0, 0,
+     "SLACK_BOT_TOKEN_FILE"},
+    {"slack_api_url", SETTING_STRING, offsetof(hd_config, slack_api_url), "https://slack.com/api/",
+     0, 0, "SLACK_API_URL"},
 };
 
 static const char *const policy_keys[] = {"priority_matrix", "calendars",     "sla",
@@ -614,6 +626,9 @@ void hd_config_free(hd_config *cfg)
     hd_free(cfg->log_format);
     hd_free(cfg->http_listen);
     hd_free(cfg->intents_dir);
+    hd_free(cfg->slack_app_token_file);
+    hd_free(cfg->slack_bot_token_file);
+    hd_free(cfg->slack_api_url);
     for (i = 0; i < cfg->n_calendars; i++)
         hd_calendar_free_fields(&cfg->calendars[i]);
     hd_free(cfg->calendars);

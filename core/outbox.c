@@ -266,3 +266,59 @@ int hd_intake_forget(hd_desk *desk, int64_t before)
     sqlite3_bind_int64(s, 1, before);
     return step_done(st, s, "forget inbound events");
 }
+
+int hd_delivery_record(hd_desk *desk, const char *channel, const char *message_id, const char *room,
+                       const char *ref, int64_t now)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "INSERT OR REPLACE INTO deliveries (channel, message_id, room, ref, delivered_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?5)");
+
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, message_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, room, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, ref, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 5, now);
+    return step_done(st, s, "record a delivery");
+}
+
+int hd_delivery_find(hd_desk *desk, const char *channel, const char *message_id, char **room,
+                     char **ref)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "SELECT room, ref FROM deliveries WHERE channel = ?1 AND message_id = ?2");
+    int rc;
+
+    *room = *ref = NULL;
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, message_id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *room = hd_strdup((const char *)sqlite3_column_text(s, 0));
+        *ref = hd_strdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return hd_error_set(HD_ENOTFOUND, "message %s was not delivered on %s", message_id,
+                            channel);
+    return hd_store__error(st, rc, "find a delivery");
+}
+
+int hd_delivery_forget(hd_desk *desk, int64_t before)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(st, "DELETE FROM deliveries WHERE delivered_at < ?1");
+
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_int64(s, 1, before);
+    return step_done(st, s, "forget deliveries");
+}

@@ -247,6 +247,20 @@ static const char *const migrations[] = {
     "ALTER TABLE tickets ADD COLUMN resolution_warned INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE tickets ADD COLUMN response_escalated INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE tickets ADD COLUMN resolution_escalated INTEGER NOT NULL DEFAULT 0;",
+
+    /*
+     * 8: where a delivered message landed on its platform (a Slack channel
+     * and ts), so a later message can replace it.
+     */
+    "CREATE TABLE deliveries ("
+    "  channel TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL,"
+    "  room TEXT NOT NULL,"
+    "  ref TEXT NOT NULL,"
+    "  delivered_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, message_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX deliveries_at ON deliveries(delivered_at);",
 };
 
 static int read_version(sqlite3 *db, int *out)

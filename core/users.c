@@ -707,3 +707,19 @@ int hd_users_import_file(hd_desk *desk, const char *path, hd_users_import_stats 
     hd_free(text);
     return err;
 }
+
+int hd_users_known(hd_desk *desk, const char *platform, const char *platform_user_id)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(
+        st, "SELECT 1 FROM identities WHERE platform = ?1 AND platform_user_id = ?2");
+    int rc;
+
+    if (s == NULL)
+        return 0;
+    sqlite3_bind_text(s, 1, platform, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, platform_user_id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW;
+}

@@ -59,6 +59,10 @@ typedef struct hd_config {
     int nlu_threshold;          /* percent: below it the bot asks what was meant */
     int draft_idle_minutes;     /* an unfinished draft expires after this */
     int nudge_interval_minutes; /* at most one nudge per ticket per interval */
+    int outbox_max_attempts;    /* sends of one message before it is a dead letter */
+    char *slack_app_token_file; /* "": the token is in $SLACK_APP_TOKEN, if anywhere */
+    char *slack_bot_token_file;
+    char *slack_api_url; /* the Web API base, ending in "/" */
 
     /* Policy. */
     int priority[HD_IMPACT_COUNT][HD_URGENCY_COUNT]; /* 1..4 */

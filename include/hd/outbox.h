@@ -75,4 +75,22 @@ int hd_intake_record(hd_desk *desk, const char *channel, const char *event_id, i
 /* hd_intake_forget - drop intake records older than `before`. */
 int hd_intake_forget(hd_desk *desk, int64_t before);
 
+/*
+ * hd_delivery_record - message `message_id` of `channel` was delivered to
+ * `room` on the platform as `ref` (Slack: the message's ts). A later
+ * record of the same message replaces the earlier one.
+ */
+int hd_delivery_record(hd_desk *desk, const char *channel, const char *message_id, const char *room,
+                       const char *ref, int64_t now);
+
+/*
+ * hd_delivery_find - where message `message_id` was delivered. Returns 0
+ * with two strings the caller frees, or HD_ENOTFOUND.
+ */
+int hd_delivery_find(hd_desk *desk, const char *channel, const char *message_id, char **room,
+                     char **ref);
+
+/* hd_delivery_forget - drop delivery records older than `before`. */
+int hd_delivery_forget(hd_desk *desk, int64_t before);
+
 #endif

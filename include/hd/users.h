@@ -65,6 +65,12 @@ int hd_users_resolve(hd_desk *desk, const char *platform, const char *platform_u
                      const hd_employee *profile, hd_employee **out, int64_t now);
 
 /*
+ * hd_users_known - whether the chat identity is linked to an employee
+ * already (1) or not yet (0; also when the database cannot say).
+ */
+int hd_users_known(hd_desk *desk, const char *platform, const char *platform_user_id);
+
+/*
  * hd_users_identity - a chat identity of employee `employee_id`, preferring
  * platform `prefer` (may be NULL). Returns 0 with two strings the caller
  * frees, or HD_ENOTFOUND when the employee has never chatted.

@@ -1,0 +1,242 @@
+/*
+ * ws.c - WebSocket client connections on the loop (see loop.h): text
+ * messages in (fragments joined) and out (a queue written as the socket
+ * allows), ping/pong liveness from libwebsockets' validity policy, and one
+ * `closed` callback however the connection ends.
+ */
+#include "loop_internal.h"
+
+#include "hd/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_MESSAGE (16 * 1024 * 1024) /* a larger inbound message closes the socket */
+
+typedef struct frame {
+    struct frame *next;
+    size_t len;
+    unsigned char data[]; /* LWS_PRE bytes of room, then the text */
+} frame;
+
+struct hd_ws {
+    hd_loop *loop;
+    struct lws *wsi;
+    hd_ws_events events;
+    void *payload;
+    lws_retry_bo_t policy; /* read by lws for the life of the connection */
+    char *rx;
+    size_t rx_len, rx_cap;
+    frame *head, *tail;
+    int connecting; /* inside lws_client_connect_via_info */
+    int failed;     /* it failed while connecting */
+    int closing;
+    char why[128];
+};
+
+static void set_why(hd_ws *ws, const char *why, size_t len)
+{
+    if (ws->why[0] != '\0')
+        return;
+    if (len >= sizeof(ws->why))
+        len = sizeof(ws->why) - 1;
+    memcpy(ws->why, why, len);
+    ws->why[len] = '\0';
+}
+
+static void ws_free(hd_ws *ws)
+{
+    frame *f;
+
+    while ((f = ws->head) != NULL) {
+        ws->head = f->next;
+        hd_free(f);
+    }
+    hd_free(ws->rx);
+    hd_free(ws);
+}
+
+static int on_rx(hd_ws *ws, struct lws *wsi, const char *in, size_t len)
+{
+    if (ws->rx_len + len > MAX_MESSAGE) {
+        set_why(ws, "message too large", 17);
+        return -1;
+    }
+    if (ws->rx_len + len + 1 > ws->rx_cap) {
+        ws->rx_cap = (ws->rx_len + len + 1) * 2;
+        ws->rx = hd_realloc(ws->rx, ws->rx_cap);
+    }
+    memcpy(ws->rx + ws->rx_len, in, len);
+    ws->rx_len += len;
+    ws->rx[ws->rx_len] = '\0';
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
+        return 0;
+    if (!lws_frame_is_binary(wsi) && !ws->closing)
+        ws->events.text(ws, ws->rx, ws->rx_len, ws->payload);
+    ws->rx_len = 0;
+    return 0;
+}
+
+static int on_writeable(hd_ws *ws, struct lws *wsi)
+{
+    frame *f = ws->head;
+
+    if (ws->closing) {
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+        return -1;
+    }
+    if (f == NULL)
+        return 0;
+    if (lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
+        set_why(ws, "write failed", 12);
+        return -1;
+    }
+    ws->head = f->next;
+    if (ws->head == NULL)
+        ws->tail = NULL;
+    hd_free(f);
+    if (ws->head)
+        lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* The connection is over: tell the owner once, and forget the wsi. */
+static void finish(hd_ws *ws, struct lws *wsi, const char *why)
+{
+    set_why(ws, why, strlen(why));
+    lws_set_opaque_user_data(wsi, NULL);
+    ws->wsi = NULL;
+    if (ws->connecting) {
+        ws->failed = 1; /* hd_ws_connect reports it */
+        return;
+    }
+    ws->events.closed(ws, ws->why, ws->payload);
+    ws_free(ws);
+}
+
+int hd_loop__ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+    hd_ws *ws = lws_get_opaque_user_data(wsi);
+    char why[128];
+
+    (void)user;
+    if (ws == NULL)
+        return 0;
+    switch (reason) {
+    case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        ws->events.open(ws, ws->payload);
+        if (ws->head || ws->closing)
+            lws_callback_on_writable(wsi);
+        return 0;
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+        return on_rx(ws, wsi, in, len);
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+        return on_writeable(ws, wsi);
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+        set_why(ws, "closed by the server", 20);
+        return 0;
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+        snprintf(why, sizeof(why), "cannot connect: %.*s", in ? (int)len : 7,
+                 in ? (const char *)in : "unknown");
+        finish(ws, wsi, why);
+        return 0;
+    case LWS_CALLBACK_CLIENT_CLOSED:
+    case LWS_CALLBACK_WSI_DESTROY:
+        finish(ws, wsi, "connection closed");
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+int hd_ws_connect(hd_ws **out, hd_loop *loop, const char *url, int ping_after, int dead_after,
+                  const hd_ws_events *events, void *payload)
+{
+    struct lws_client_connect_info info;
+    const char *scheme, *address, *path;
+    char *copy = hd_strdup(url), *full_path;
+    int port, err = 0;
+    hd_ws *ws;
+
+    *out = NULL;
+    if (lws_parse_uri(copy, &scheme, &address, &port, &path) != 0 ||
+        (strcmp(scheme, "ws") != 0 && strcmp(scheme, "wss") != 0) || address[0] == '\0') {
+        hd_free(copy);
+        return hd_error_set(HD_EINVAL, "not a ws:// or wss:// URL");
+    }
+    ws = hd_calloc(1, sizeof(*ws));
+    ws->loop = loop;
+    ws->events = *events;
+    ws->payload = payload;
+    ws->policy.secs_since_valid_ping = (uint16_t)ping_after;
+    ws->policy.secs_since_valid_hangup = (uint16_t)dead_after;
+    full_path = hd_sprintf("/%s", path);
+
+    memset(&info, 0, sizeof(info));
+    info.context = loop->context;
+    info.vhost = loop->vhost;
+    info.address = address;
+    info.host = address;
+    info.origin = address;
+    info.port = port;
+    info.path = full_path;
+    info.ssl_connection = strcmp(scheme, "wss") == 0 ? LCCSCF_USE_SSL : 0;
+    info.local_protocol_name = HD_LOOP_WS_PROTOCOL;
+    info.opaque_user_data = ws;
+    info.retry_and_idle_policy = &ws->policy;
+    info.pwsi = &ws->wsi;
+    ws->connecting = 1;
+    if (lws_client_connect_via_info(&info) == NULL || ws->failed) {
+        err = hd_error_set(HD_EIO, "cannot connect to %s:%d", address, port);
+        if (ws->wsi) { /* still alive: let it die on its own, without us */
+            lws_set_opaque_user_data(ws->wsi, NULL);
+            lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        }
+        ws_free(ws);
+    } else {
+        ws->connecting = 0;
+        *out = ws;
+    }
+    hd_free(full_path);
+    hd_free(copy);
+    return err;
+}
+
+int hd_ws_send(hd_ws *ws, const char *data, size_t len)
+{
+    frame *f;
+
+    if (ws->closing || ws->wsi == NULL)
+        return hd_error_set(HD_ESTATE, "the WebSocket is closing");
+    f = hd_malloc(sizeof(*f) + LWS_PRE + len);
+    f->next = NULL;
+    f->len = len;
+    memcpy(f->data + LWS_PRE, data, len);
+    if (ws->tail)
+        ws->tail->next = f;
+    else
+        ws->head = f;
+    ws->tail = f;
+    lws_callback_on_writable(ws->wsi);
+    return 0;
+}
+
+void hd_ws_close(hd_ws *ws)
+{
+    if (ws->closing || ws->wsi == NULL)
+        return;
+    ws->closing = 1;
+    set_why(ws, "closed by us", 12);
+    /* The peer may never answer the close frame: give up on it after a second. */
+    lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, 1);
+    lws_callback_on_writable(ws->wsi);
+}
+
+void hd_ws_drop(hd_ws *ws)
+{
+    if (ws->wsi == NULL)
+        return;
+    ws->closing = 1;
+    set_why(ws, "dropped by us", 13);
+    lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
