@@ -340,6 +340,9 @@ static void handle(slack *s, hd_ws *from, const hd_slack_frame *f, int64_t recei
     s->ctx.thread_ts = s->ctx.ephemeral ? f->message_ts : f->thread_ts;
     err = s->deliver(&s->base, &t, s->payload);
     memset(&s->ctx, 0, sizeof(s->ctx));
+    hd_log(HD_LOG_DEBUG, "event=slack_turn kind=%s user=%s event_id=%s result=%d",
+           f->kind == HD_SLACK_CLICK ? "click" : "message", f->user,
+           f->event_id ? f->event_id : "-", err);
     if (err == 0 || err == HD_EEXISTS) {
         ack(s, from, f->envelope_id);
         if (err == 0) {
@@ -748,6 +751,8 @@ static void on_answer(const hd_fetch_answer *a, void *payload)
         return;
     }
     hd_slack_result_parse(a->status, a->retry_after, a->body, a->len, &r);
+    hd_log(HD_LOG_DEBUG, "event=slack_api_answer call=%d status=%d verdict=%d error=%s",
+           (int)c->kind, a->status, (int)r.verdict, r.error ? r.error : "-");
     if (r.verdict != HD_SLACK_OK && a->status == 0) {
         hd_free(r.error);
         r.error = hd_sprintf("no answer: %s", a->error ? a->error : "network error");

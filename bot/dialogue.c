@@ -1696,6 +1696,32 @@ static hd_lang turn_lang(turn *t, const char *text)
 }
 
 /* One turn; with `expire_only` nothing but the idle-draft check runs. */
+/*
+ * A message replaced twice in one turn (the clicked card shows the choice,
+ * then the refreshed card) goes out once, as its last version.
+ */
+static void drop_superseded(hd_replies *out, size_t from)
+{
+    size_t i = from, j;
+
+    while (i < out->n) {
+        const hd_message *m = &out->items[i];
+
+        for (j = i + 1; m->replaces && j < out->n; j++) {
+            const hd_message *later = &out->items[j];
+
+            if (later->replaces && strcmp(later->replaces, m->replaces) == 0 &&
+                strcmp(later->channel, m->channel) == 0 && later->to && m->to &&
+                strcmp(later->to, m->to) == 0)
+                break;
+        }
+        if (m->replaces && j < out->n)
+            hd_replies_remove(out, i);
+        else
+            i++;
+    }
+}
+
 static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expire_only)
 {
     hd_store *st = hd_desk_store(d->desk);
@@ -1762,6 +1788,7 @@ static int run_turn(hd_dialogue *d, const hd_turn *in, hd_replies *out, int expi
         on_text(&t, text ? text : "");
 
     finish_buttons(&t);
+    drop_superseded(out, had);
     if (t.err) {
         err = t.err;
         goto cleanup;

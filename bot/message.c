@@ -52,6 +52,13 @@ void hd_replies_truncate(hd_replies *r, size_t n)
         message_free_fields(&r->items[--r->n]);
 }
 
+void hd_replies_remove(hd_replies *r, size_t i)
+{
+    message_free_fields(&r->items[i]);
+    memmove(&r->items[i], &r->items[i + 1], (r->n - i - 1) * sizeof(*r->items));
+    r->n--;
+}
+
 void hd_replies_clear(hd_replies *r)
 {
     size_t i;

@@ -57,6 +57,9 @@ hd_message *hd_replies_add(hd_replies *r, const char *channel, const char *to);
 /* hd_replies_truncate - free the messages after the first `n`. */
 void hd_replies_truncate(hd_replies *r, size_t n);
 
+/* hd_replies_remove - free message `i` and close the gap. */
+void hd_replies_remove(hd_replies *r, size_t i);
+
 /* hd_replies_clear - free every message and empty the list (keeps it usable). */
 void hd_replies_clear(hd_replies *r);
 
