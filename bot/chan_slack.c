@@ -113,6 +113,7 @@ struct slack {
     int stopping; /* stop(): no more intake */
     char *fatal;  /* why the channel stopped for good, or NULL */
     hd_timer *retry, *drain, *tick;
+    hd_timer *pace; /* a drain when a paced channel may post again */
 
     call *calls[MAX_CALLS];
     int n_calls;
@@ -121,6 +122,7 @@ struct slack {
     hd_strmap budgets; /* room → budget */
     hd_strmap warned;  /* groups without a Slack room, logged once */
     reply_to ctx;
+    int64_t paced_ms; /* a drain held posts back for their channel's pace: retry in this long */
 };
 
 static void open_socket(slack *s);
@@ -566,6 +568,7 @@ static void on_retry(hd_timer *t, void *payload)
 
 /* ---- outbound ------------------------------------------------------------------------ */
 
+/* Take one post from `room`'s budget; if it is spent, note when the next one is due. */
 static int take_budget(slack *s, const char *room)
 {
     budget *b = hd_strmap_get(&s->budgets, room);
@@ -581,8 +584,13 @@ static int take_budget(slack *s, const char *room)
     if (b->tokens > BURST)
         b->tokens = BURST;
     b->at_ms = now;
-    if (b->tokens < 1.0)
+    if (b->tokens < 1.0) {
+        int64_t wait = (int64_t)((1.0 - b->tokens) * 1000.0) + 1;
+
+        if (s->paced_ms == 0 || wait < s->paced_ms)
+            s->paced_ms = wait;
         return 0;
+    }
     b->tokens -= 1.0;
     return 1;
 }
@@ -681,10 +689,13 @@ static void drain(hd_timer *t, void *payload)
         hd_log(HD_LOG_ERROR, "event=outbox_read_failed error=\"%s\"", hd_error_last());
         return;
     }
+    s->paced_ms = 0;
     for (i = 0; i < n && s->n_calls < MAX_CALLS; i++)
         if (!sending(s, items[i].id))
             send_item(s, &items[i]);
     hd_outbox_items_free(items, n);
+    if (s->paced_ms > 0 && !hd_timer_pending(s->pace))
+        hd_timer_start(s->pace, s->paced_ms);
 }
 
 static void schedule_drain(slack *s)
@@ -731,8 +742,13 @@ static void not_sent(slack *s, call *c, const hd_slack_result *r)
         stop_for_good(s, r->error);
         return; /* the message stays queued for when the token is fixed */
     }
+    /*
+     * The outbox counts whole seconds from a truncated clock: one second
+     * more makes sure Retry-After has passed before the next attempt.
+     */
     if (hd_outbox_failed(
-            s->desk, c->outbox_id, r->error, r->verdict == HD_SLACK_RETRY ? r->retry_after : -1,
+            s->desk, c->outbox_id, r->error,
+            r->verdict == HD_SLACK_RETRY && r->retry_after >= 0 ? r->retry_after + 1 : -1,
             r->verdict == HD_SLACK_RETRY ? s->cfg->outbox_max_attempts : 1, now_s(), &dead) != 0)
         hd_log(HD_LOG_ERROR, "event=outbox_update_failed error=\"%s\"", hd_error_last());
     hd_log(dead ? HD_LOG_ERROR : HD_LOG_WARN,
@@ -936,6 +952,7 @@ static void slack_free(hd_channel *ch)
     hd_timer_free(s->retry);
     hd_timer_free(s->drain);
     hd_timer_free(s->tick);
+    hd_timer_free(s->pace);
     if (s->app_token)
         explicit_bzero(s->app_token, strlen(s->app_token));
     if (s->bot_token)
@@ -1001,6 +1018,7 @@ int hd_slack_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metr
     s->retry = hd_timer_new(loop, on_retry, s);
     s->drain = hd_timer_new(loop, drain, s);
     s->tick = hd_timer_new(loop, on_tick, s);
+    s->pace = hd_timer_new(loop, drain, s);
     *out = &s->base;
     return 0;
 
