@@ -3,7 +3,10 @@
  */
 #include "slackbot.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <jansson.h>
 #include <signal.h>
 #include <spawn.h>
@@ -200,4 +203,91 @@ cleanup:
     free(env);
     fake_slack_posts_free(posts, n);
     return rc;
+}
+
+/* The whole log (caller frees), or NULL. */
+static char *read_log(const slackbot *b)
+{
+    char path[1024], *text = NULL;
+    long n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/deskbot.log", b->dir);
+    if ((f = fopen(path, "r")) == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = malloc((size_t)n + 1);
+    n = (long)fread(text, 1, (size_t)n, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+int slackbot_log_has(const slackbot *b, const char *needle)
+{
+    char *text = read_log(b);
+    int found = text && strstr(text, needle) != NULL;
+
+    free(text);
+    return found;
+}
+
+char *slackbot_get(const slackbot *b, const char *path)
+{
+    char *log = read_log(b), *p, request[512], *out = NULL, *body;
+    size_t len = 0, cap = 4096;
+    struct sockaddr_in addr;
+    int fd, port = 0;
+    ssize_t got;
+
+    /* The last start's "event=start … port=N". */
+    for (p = log; p && (p = strstr(p, "event=start")) != NULL; p++) {
+        char *q = strstr(p, " port=");
+
+        if (q)
+            port = atoi(q + 6);
+    }
+    free(log);
+    if (port <= 0 || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+        return NULL;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    snprintf(request, sizeof(request),
+             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+        write(fd, request, strlen(request)) == (ssize_t)strlen(request)) {
+        out = malloc(cap);
+        while ((got = read(fd, out + len, cap - len - 1)) > 0) {
+            len += (size_t)got;
+            if (len + 1 == cap)
+                out = realloc(out, cap *= 2);
+        }
+        out[len] = '\0';
+    }
+    close(fd);
+    if (out && (body = strstr(out, "\r\n\r\n")) != NULL) {
+        memmove(out, body + 4, strlen(body + 4) + 1);
+        return out;
+    }
+    free(out);
+    return NULL;
+}
+
+int slackbot_outbox_drained(const slackbot *b)
+{
+    int i, empty = 0;
+
+    for (i = 0; i < 100 && !empty; i++) {
+        char *v = slackbot_sql(b, "SELECT count(*) FROM outbox");
+
+        empty = v && strcmp(v, "0") == 0;
+        free(v);
+        if (!empty)
+            usleep(100000);
+    }
+    return empty;
 }

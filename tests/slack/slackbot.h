@@ -46,7 +46,19 @@ void slackbot_teardown(slackbot *b);
  * or NULL. */
 char *slackbot_sql(const slackbot *b, const char *sql);
 
-/* slackbot_dm - a DM from `user`, waiting for its acknowledgement; returns the index of the reply
+/* slackbot_outbox_drained - wait until the bot's outbox is empty (1), or 10 s (0). */
+int slackbot_outbox_drained(const slackbot *b);
+
+/*
+ * slackbot_get - GET `path` from the bot's HTTP listener (its port read
+ * from the log). Returns the response body (caller frees) or NULL.
+ */
+char *slackbot_get(const slackbot *b, const char *path);
+
+/* slackbot_log_has - whether the bot's log contains `needle`. */
+int slackbot_log_has(const slackbot *b, const char *needle);
+
+/* slackbot_say - a DM from `user`, waiting for its acknowledgement; returns the index of the reply
  * containing `needle` (-1 on timeout). */
 long slackbot_say(slackbot *b, const char *user, const char *text, const char *needle);
 

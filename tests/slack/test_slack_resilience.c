@@ -176,6 +176,69 @@ static void test_slack_resilience__slow_api(void)
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
+static void test_slack_resilience__stop_flushes(void)
+{
+    char *env, *v;
+    int i, status;
+
+    slackbot_setup(&b, binary);
+    ASSERT(slackbot_start(&b) == 0);
+    ASSERT(slackbot_say(&b, U_ALICE, "hello", NULL) >= 0);
+    /* Three acknowledged messages whose answers are slow to go out... */
+    fake_slack_delay(b.slack, "D" U_ALICE, 300);
+    for (i = 0; i < 3; i++) {
+        env = fake_slack_dm(b.slack, U_ALICE, i == 1 ? "my printer is jammed" : "thanks", NULL);
+        ASSERT(env != NULL);
+        ASSERT_INT_EQ(fake_slack_wait_ack(b.slack, env, WAIT), 0);
+        free(env);
+    }
+    /* ...are all delivered before SIGTERM's clean exit. */
+    status = slackbot_kill(&b, SIGTERM);
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), 4);
+    v = slackbot_sql(&b, "SELECT count(*) FROM outbox");
+    ASSERT_STR_EQ(v, "0");
+    free(v);
+    ASSERT(slackbot_log_has(&b, "event=stop flushed=yes"));
+}
+
+static void test_slack_resilience__second_signal(void)
+{
+    char *env, *v;
+    long long t0;
+    size_t before;
+    int status;
+
+    slackbot_setup(&b, binary);
+    ASSERT(slackbot_start(&b) == 0);
+    ASSERT(slackbot_say(&b, U_ALICE, "hello", NULL) >= 0);
+    fake_slack_delay(b.slack, "D" U_ALICE, 3000);
+    env = fake_slack_dm(b.slack, U_ALICE, "thanks", NULL);
+    ASSERT(env != NULL);
+    ASSERT_INT_EQ(fake_slack_wait_ack(b.slack, env, WAIT), 0);
+    free(env);
+    /* A second signal does not wait for the flush... */
+    t0 = fake_slack_now_ms();
+    kill(b.pid, SIGTERM);
+    usleep(100000);
+    status = slackbot_kill(&b, SIGTERM);
+    ASSERT(fake_slack_now_ms() - t0 < 2000);
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    /* ...and what it left unsent goes out after the restart. */
+    v = slackbot_sql(&b, "SELECT count(*) FROM outbox");
+    ASSERT_STR_EQ(v, "1");
+    free(v);
+    /* (Its first attempt reached Slack but was never answered: at least once.) */
+    before = replies(&b, U_ALICE, NULL);
+    fake_slack_delay(b.slack, "D" U_ALICE, 0);
+    ASSERT(slackbot_start(&b) == 0);
+    for (int i = 0; i < 500 && replies(&b, U_ALICE, NULL) == before; i++)
+        usleep(10000);
+    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), before + 1);
+    ASSERT(slackbot_outbox_drained(&b));
+    ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -192,6 +255,10 @@ int main(int argc, char **argv)
     RUN(test_slack_resilience__rate_limited);
     slackbot_teardown(&b);
     RUN(test_slack_resilience__slow_api);
+    slackbot_teardown(&b);
+    RUN(test_slack_resilience__stop_flushes);
+    slackbot_teardown(&b);
+    RUN(test_slack_resilience__second_signal);
     slackbot_teardown(&b);
     return harness_result();
 }
