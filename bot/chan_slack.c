@@ -41,7 +41,7 @@
 #include <time.h>
 
 #define NAME "slack"
-#define MAX_CALLS 64            /* Web API calls in flight */
+#define MAX_SENDS 64            /* outbox messages in flight */
 #define CALL_TIMEOUT_MS 15000   /* one Web API call */
 #define PROFILE_TIMEOUT_MS 2000 /* users.info: the envelope must be acked within 3 s */
 #define PING_AFTER 10           /* seconds of silence before we ping */
@@ -65,14 +65,19 @@ typedef struct call {
     char *user;        /* CALL_PROFILE, CALL_DM */
     char *message_id;  /* CALL_SEND: to record where it landed */
     char *room;
+    char *ts;                       /* CALL_SEND accepted: the message's ts, until it is settled */
+    struct call *next;              /* in the settling list */
+    struct call *prev_in, *next_in; /* in the list of calls in flight */
 } call;
 
-/* An event waiting for its author's profile. */
+/* An event waiting for its author's profile, or for its turn to run. */
 typedef struct held {
     struct held *next;
     hd_slack_frame frame;
     hd_ws *from;
     int64_t received_ms;
+    char *email, *name; /* the author's profile, when it was looked up */
+    int result;         /* what its turn returned */
 } held;
 
 typedef struct lookup {
@@ -115,8 +120,11 @@ struct slack {
     hd_timer *retry, *drain, *tick;
     hd_timer *pace; /* a drain when a paced channel may post again */
 
-    call *calls[MAX_CALLS];
-    int n_calls;
+    call *calls;    /* in flight */
+    int n_sends;    /* of which outbox messages (CALL_SEND, CALL_DM) */
+    call *settling; /* posts Slack accepted, to forget in the next batch */
+    lookup ready;   /* events whose turns run in the next batch */
+    hd_timer *intake, *settle;
     hd_strmap lookups; /* user → lookup */
     hd_strmap dms;     /* user → DM room id (char *) */
     hd_strmap budgets; /* room → budget */
@@ -186,32 +194,45 @@ static int read_token(const char *env, const char *file, const char *setting, ch
 
 static void call_free(call *c)
 {
+    hd_free(c->ts);
     hd_free(c->user);
     hd_free(c->message_id);
     hd_free(c->room);
     hd_free(c);
 }
 
+/* Take `c` off the calls in flight without freeing it. */
+static void call_detach(slack *s, call *c)
+{
+    if (c->prev_in)
+        c->prev_in->next_in = c->next_in;
+    else if (s->calls == c)
+        s->calls = c->next_in;
+    else
+        return; /* not in flight */
+    if (c->next_in)
+        c->next_in->prev_in = c->prev_in;
+    c->prev_in = c->next_in = NULL;
+    if (c->kind == CALL_SEND || c->kind == CALL_DM)
+        s->n_sends--;
+}
+
 static void call_done(slack *s, call *c)
 {
-    int i;
-
-    for (i = 0; i < s->n_calls; i++) {
-        if (s->calls[i] == c) {
-            s->calls[i] = s->calls[--s->n_calls];
-            break;
-        }
-    }
+    call_detach(s, c);
     call_free(c);
 }
 
+/* Whether outbox item `outbox_id` is being sent, or was sent and is not yet forgotten. */
 static int sending(const slack *s, int64_t outbox_id)
 {
-    int i;
+    const call *c;
 
-    for (i = 0; i < s->n_calls; i++)
-        if ((s->calls[i]->kind == CALL_SEND || s->calls[i]->kind == CALL_DM) &&
-            s->calls[i]->outbox_id == outbox_id)
+    for (c = s->calls; c; c = c->next_in)
+        if ((c->kind == CALL_SEND || c->kind == CALL_DM) && c->outbox_id == outbox_id)
+            return 1;
+    for (c = s->settling; c; c = c->next)
+        if (c->outbox_id == outbox_id)
             return 1;
     return 0;
 }
@@ -245,7 +266,12 @@ static int api_call(slack *s, call *c, const char *method, const char *query, co
         call_free(c);
         return err;
     }
-    s->calls[s->n_calls++] = c;
+    c->next_in = s->calls;
+    if (c->next_in)
+        c->next_in->prev_in = c;
+    s->calls = c;
+    if (c->kind == CALL_SEND || c->kind == CALL_DM)
+        s->n_sends++;
     return 0;
 }
 
@@ -320,17 +346,25 @@ static void ack(slack *s, hd_ws *from, const char *envelope_id)
     hd_free(frame);
 }
 
-/* Run the turn of a message or click; acknowledge once its effects are committed. */
-static void handle(slack *s, hd_ws *from, const hd_slack_frame *f, int64_t received_ms,
-                   const char *email, const char *name)
+static void held_free(held *h)
 {
+    hd_slack_frame_clear(&h->frame);
+    hd_free(h->email);
+    hd_free(h->name);
+    hd_free(h);
+}
+
+/* Run the turn of a message or click, inside the batch's transaction. */
+static int run_turn(slack *s, const held *h)
+{
+    const hd_slack_frame *f = &h->frame;
     hd_turn t = {0};
     int err;
 
     t.channel = NAME;
     t.user_id = f->user;
-    t.email = email;
-    t.display_name = name;
+    t.email = h->email;
+    t.display_name = h->name;
     t.text = f->kind == HD_SLACK_MESSAGE ? f->text : NULL;
     t.click = f->kind == HD_SLACK_CLICK ? f->action_value : NULL;
     t.overheard = f->overheard;
@@ -345,23 +379,69 @@ static void handle(slack *s, hd_ws *from, const hd_slack_frame *f, int64_t recei
     hd_log(HD_LOG_DEBUG, "event=slack_turn kind=%s user=%s event_id=%s result=%d",
            f->kind == HD_SLACK_CLICK ? "click" : "message", f->user,
            f->event_id ? f->event_id : "-", err);
-    if (err == 0 || err == HD_EEXISTS) {
-        ack(s, from, f->envelope_id);
-        if (err == 0) {
-            hd_metrics_add(s->metrics, "deskbot_messages_in_total", NAME, 1);
-            hd_metrics_observe(s->metrics, "deskbot_intake_seconds",
-                               (double)(hd_loop_now_ms() - received_ms) / 1000.0);
-        } else {
-            hd_log(HD_LOG_INFO, "event=slack_duplicate event_id=%s retry=%d", f->event_id,
-                   f->retry_attempt);
-        }
-        schedule_drain(s);
-    } else {
+    if (err != 0 && err != HD_EEXISTS)
         hd_log(HD_LOG_ERROR,
                "event=slack_turn_failed user=%s error=\"%s\" note=\"not acknowledged: Slack "
                "delivers it again\"",
                f->user, hd_error_last());
+    return err;
+}
+
+/*
+ * The events that arrived since the last batch run in one transaction
+ * (each turn in its own savepoint) and are acknowledged once it commits:
+ * under load, one commit serves many events.
+ */
+static void run_ready(hd_timer *timer, void *payload)
+{
+    slack *s = payload;
+    hd_store *st = hd_desk_store(s->desk);
+    held *batch = s->ready.head, *h;
+    int err;
+
+    (void)timer;
+    s->ready.head = s->ready.tail = NULL;
+    if (batch == NULL)
+        return;
+    if ((err = hd_store_begin(st)) == 0) {
+        for (h = batch; h; h = h->next)
+            h->result = s->stopping ? HD_ESTATE : run_turn(s, h);
+        if ((err = hd_store_commit(st)) != 0)
+            hd_store_rollback(st);
     }
+    if (err)
+        hd_log(HD_LOG_ERROR,
+               "event=slack_batch_failed error=\"%s\" note=\"not acknowledged: Slack delivers "
+               "them again\"",
+               hd_error_last());
+    while ((h = batch) != NULL) {
+        batch = h->next;
+        if (err == 0 && (h->result == 0 || h->result == HD_EEXISTS)) {
+            ack(s, h->from, h->frame.envelope_id);
+            if (h->result == 0) {
+                hd_metrics_add(s->metrics, "deskbot_messages_in_total", NAME, 1);
+                hd_metrics_observe(s->metrics, "deskbot_intake_seconds",
+                                   (double)(hd_loop_now_ms() - h->received_ms) / 1000.0);
+            } else {
+                hd_log(HD_LOG_INFO, "event=slack_duplicate event_id=%s retry=%d", h->frame.event_id,
+                       h->frame.retry_attempt);
+            }
+        }
+        held_free(h);
+    }
+    schedule_drain(s);
+}
+
+static void make_ready(slack *s, held *h)
+{
+    h->next = NULL;
+    if (s->ready.tail)
+        s->ready.tail->next = h;
+    else
+        s->ready.head = h;
+    s->ready.tail = h;
+    if (!hd_timer_pending(s->intake))
+        hd_timer_start(s->intake, 0);
 }
 
 static void release_held(slack *s, const char *user, const char *email, const char *name)
@@ -371,26 +451,20 @@ static void release_held(slack *s, const char *user, const char *email, const ch
 
     while (l && (h = l->head) != NULL) {
         l->head = h->next;
-        if (!s->stopping)
-            handle(s, h->from, &h->frame, h->received_ms, email, name);
-        hd_slack_frame_clear(&h->frame);
-        hd_free(h);
+        h->email = email ? hd_strdup(email) : NULL;
+        h->name = name ? hd_strdup(name) : NULL;
+        make_ready(s, h);
     }
     hd_free(l);
 }
 
-/* Hold event `f` (taken) until `user`'s profile is known, asking for it if nobody has. */
-static void hold(slack *s, hd_ws *from, hd_slack_frame *f, int64_t received_ms)
+/* Hold event `h` until its author's profile is known, asking for it if nobody has. */
+static void hold(slack *s, held *h)
 {
-    lookup *l = hd_strmap_get(&s->lookups, f->user);
-    held *h = hd_calloc(1, sizeof(*h));
+    lookup *l = hd_strmap_get(&s->lookups, h->frame.user);
     char *query;
     call *c;
 
-    h->frame = *f;
-    memset(f, 0, sizeof(*f));
-    h->from = from;
-    h->received_ms = received_ms;
     if (l) {
         l->tail->next = h;
         l->tail = h;
@@ -415,15 +489,24 @@ static int plain_id(const char *id)
     return n > 0 && n <= 32 && id[n] == '\0';
 }
 
+/* A message or click (taken from `f`): its turn runs in the next batch, or after a profile lookup.
+ */
 static void on_event(slack *s, hd_ws *from, hd_slack_frame *f, int64_t received_ms)
 {
+    held *h;
+
     if (s->stopping || s->fatal)
         return; /* not acknowledged: Slack delivers it to the next process */
-    if (hd_strmap_get(&s->lookups, f->user) ||
-        (plain_id(f->user) && !hd_users_known(s->desk, NAME, f->user)))
-        hold(s, from, f, received_ms);
+    h = hd_calloc(1, sizeof(*h));
+    h->frame = *f;
+    memset(f, 0, sizeof(*f));
+    h->from = from;
+    h->received_ms = received_ms;
+    if (hd_strmap_get(&s->lookups, h->frame.user) ||
+        (plain_id(h->frame.user) && !hd_users_known(s->desk, NAME, h->frame.user)))
+        hold(s, h);
     else
-        handle(s, from, f, received_ms, NULL, NULL);
+        make_ready(s, h);
 }
 
 /* ---- Socket Mode -------------------------------------------------------------------- */
@@ -682,15 +765,15 @@ static void drain(hd_timer *t, void *payload)
     size_t n = 0, i;
 
     (void)t;
-    if (s->fatal || s->bot_user == NULL || s->n_calls >= MAX_CALLS)
+    if (s->fatal || s->bot_user == NULL || s->n_sends >= MAX_SENDS)
         return;
     /* Calls in flight are among the oldest: ask for enough to fill the free slots. */
-    if (hd_outbox_due(s->desk, NAME, now_s(), 2 * MAX_CALLS, &items, &n) != 0) {
+    if (hd_outbox_due(s->desk, NAME, now_s(), 2 * MAX_SENDS, &items, &n) != 0) {
         hd_log(HD_LOG_ERROR, "event=outbox_read_failed error=\"%s\"", hd_error_last());
         return;
     }
     s->paced_ms = 0;
-    for (i = 0; i < n && s->n_calls < MAX_CALLS; i++)
+    for (i = 0; i < n && s->n_sends < MAX_SENDS; i++)
         if (!sending(s, items[i].id))
             send_item(s, &items[i]);
     hd_outbox_items_free(items, n);
@@ -712,26 +795,62 @@ static void on_tick(hd_timer *t, void *payload)
     hd_timer_start(s->tick, TICK_MS);
 }
 
-static void sent(slack *s, call *c, const hd_slack_result *r)
+/*
+ * Posts Slack accepted since the last settle are forgotten by the outbox
+ * (and their ts recorded for later replacement) in one transaction. Until
+ * then sending() keeps the drain from taking them again.
+ */
+static void settle(hd_timer *timer, void *payload)
 {
+    slack *s = payload;
     hd_store *st = hd_desk_store(s->desk);
+    call *batch = s->settling, *c;
+    int64_t now = now_s();
     int err;
 
+    (void)timer;
+    if (batch == NULL)
+        return;
     if ((err = hd_store_begin(st)) == 0) {
-        if (c->message_id && r->ts)
-            err = hd_delivery_record(s->desk, NAME, c->message_id,
-                                     r->channel ? r->channel : c->room, r->ts, now_s());
-        if (err == 0)
-            err = hd_outbox_sent(s->desk, c->outbox_id);
+        for (c = batch; c && err == 0; c = c->next) {
+            if (c->message_id && c->ts)
+                err = hd_delivery_record(s->desk, NAME, c->message_id, c->room, c->ts, now);
+            if (err == 0)
+                err = hd_outbox_sent(s->desk, c->outbox_id);
+        }
         if (err == 0)
             err = hd_store_commit(st);
         else
             hd_store_rollback(st);
     }
-    if (err)
-        hd_log(HD_LOG_ERROR, "event=outbox_update_failed outbox_id=%lld error=\"%s\"",
-               (long long)c->outbox_id, hd_error_last());
-    hd_metrics_add(s->metrics, "deskbot_messages_out_total", NAME, 1);
+    if (err) {
+        /* Kept for the next settle; meanwhile nothing is sent twice. */
+        hd_log(HD_LOG_ERROR, "event=outbox_update_failed error=\"%s\"", hd_error_last());
+        hd_timer_start(s->settle, TICK_MS);
+        return;
+    }
+    s->settling = NULL;
+    while ((c = batch) != NULL) {
+        batch = c->next;
+        hd_metrics_add(s->metrics, "deskbot_messages_out_total", NAME, 1);
+        call_free(c);
+    }
+    schedule_drain(s);
+}
+
+static void sent(slack *s, call *c, const hd_slack_result *r)
+{
+    call_detach(s, c);
+    if (r->ts)
+        c->ts = hd_strdup(r->ts);
+    if (r->channel) {
+        hd_free(c->room);
+        c->room = hd_strdup(r->channel);
+    }
+    c->next = s->settling;
+    s->settling = c;
+    if (!hd_timer_pending(s->settle))
+        hd_timer_start(s->settle, 0);
 }
 
 static void not_sent(slack *s, call *c, const hd_slack_result *r)
@@ -818,10 +937,12 @@ static void on_answer(const hd_fetch_answer *a, void *payload)
         schedule_drain(s);
         break;
     case CALL_SEND:
-        if (r.verdict == HD_SLACK_OK)
-            sent(s, c, &r);
-        else
-            not_sent(s, c, &r);
+        if (r.verdict == HD_SLACK_OK) {
+            sent(s, c, &r); /* `c` lives on until it is settled */
+            hd_slack_result_clear(&r);
+            return;
+        }
+        not_sent(s, c, &r);
         schedule_drain(s);
         break;
     }
@@ -929,30 +1050,40 @@ static void free_value(hd_strmap *m)
 static void slack_free(hd_channel *ch)
 {
     slack *s = (slack *)ch;
+    held *h;
+    call *c;
     size_t i;
 
     if (s == NULL)
         return;
     for (i = 0; i < s->lookups.cap; i++) {
         lookup *l = s->lookups.values[i];
-        held *h;
 
         while (l && (h = l->head) != NULL) {
             l->head = h->next;
-            hd_slack_frame_clear(&h->frame);
-            hd_free(h);
+            held_free(h);
         }
+    }
+    while ((h = s->ready.head) != NULL) {
+        s->ready.head = h->next;
+        held_free(h);
+    }
+    while ((c = s->settling) != NULL) { /* sent, but still queued: at least once */
+        s->settling = c->next;
+        call_free(c);
     }
     free_value(&s->lookups);
     free_value(&s->dms);
     free_value(&s->budgets);
     hd_strmap_free(&s->warned);
-    while (s->n_calls > 0)
-        call_done(s, s->calls[0]);
+    while (s->calls)
+        call_done(s, s->calls);
     hd_timer_free(s->retry);
     hd_timer_free(s->drain);
     hd_timer_free(s->tick);
     hd_timer_free(s->pace);
+    hd_timer_free(s->intake);
+    hd_timer_free(s->settle);
     if (s->app_token)
         explicit_bzero(s->app_token, strlen(s->app_token));
     if (s->bot_token)
@@ -1019,6 +1150,8 @@ int hd_slack_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metr
     s->drain = hd_timer_new(loop, drain, s);
     s->tick = hd_timer_new(loop, on_tick, s);
     s->pace = hd_timer_new(loop, drain, s);
+    s->intake = hd_timer_new(loop, run_ready, s);
+    s->settle = hd_timer_new(loop, settle, s);
     *out = &s->base;
     return 0;
 

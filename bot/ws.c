@@ -77,24 +77,27 @@ static int on_rx(hd_ws *ws, struct lws *wsi, const char *in, size_t len)
     return 0;
 }
 
+/* Write queued frames while the socket takes them; ask for more room if some are left. */
 static int on_writeable(hd_ws *ws, struct lws *wsi)
 {
-    frame *f = ws->head;
+    frame *f;
 
     if (ws->closing) {
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
         return -1;
     }
-    if (f == NULL)
-        return 0;
-    if (lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
-        set_why(ws, "write failed", 12);
-        return -1;
+    while ((f = ws->head) != NULL) {
+        if (lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
+            set_why(ws, "write failed", 12);
+            return -1;
+        }
+        ws->head = f->next;
+        if (ws->head == NULL)
+            ws->tail = NULL;
+        hd_free(f);
+        if (lws_send_pipe_choked(wsi))
+            break;
     }
-    ws->head = f->next;
-    if (ws->head == NULL)
-        ws->tail = NULL;
-    hd_free(f);
     if (ws->head)
         lws_callback_on_writable(wsi);
     return 0;
