@@ -127,4 +127,24 @@ mkdir -p badcat
 echo '{"name": "x", "kind": "colour"}' >badcat/x.json
 DESKBOT_INTENTS_DIR="$WORK/badcat" expect 1 "x.json" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
 
+# Slack configuration mistakes stop `run` with a line that names the setting, never the token.
+SLACK_APP_TOKEN=xapp-1-secret expect 1 "SLACK_BOT_TOKEN" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
+out=$(SLACK_APP_TOKEN=xoxb-secret-1 SLACK_BOT_TOKEN=xoxb-secret-2 "$DESKBOT" --db "$WORK/svc2/desk.db" run 2>&1)
+case "$out" in *"SLACK_APP_TOKEN does not look like"*) ok ;; *) fail "malformed app token: $out" ;; esac
+case "$out" in *secret*) fail "a token was printed: $out" ;; *) ok ;; esac
+SLACK_APP_TOKEN_FILE=/nonexistent/app SLACK_BOT_TOKEN=xoxb-1 \
+    expect 1 "slack_app_token_file" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
+# Tokens from files: the service starts and tries Slack (here an address where nothing listens).
+printf 'xapp-1-from-file\n' >app.token
+printf 'xoxb-from-file\n' >bot.token
+SLACK_APP_TOKEN_FILE="$WORK/app.token" SLACK_BOT_TOKEN_FILE="$WORK/bot.token" \
+    SLACK_API_URL=http://127.0.0.1:1/api/ DESKBOT_HTTP_LISTEN=127.0.0.1:0 \
+    "$DESKBOT" --db "$WORK/svc2/desk.db" run >svc4.log 2>&1 &
+svc=$!
+for _ in $(seq 50); do grep -q 'event=slack_retry' svc4.log && break; sleep 0.1; done
+kill -TERM $svc; wait $svc
+grep -q 'channels=slack' svc4.log && grep -q 'event=slack_auth_failed' svc4.log && ok ||
+    fail "run with token files: $(cat svc4.log)"
+grep -q 'from-file' svc4.log && fail "a token was logged" || ok
+
 finish

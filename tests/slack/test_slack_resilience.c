@@ -3,8 +3,10 @@
  * fake to the real `deskbot run`: a `disconnect` warning (the new socket
  * opens before the old one closes), a socket dropped mid-conversation, an
  * envelope whose acknowledgement never arrived and is delivered again, a
- * 429 with Retry-After, and a Web API that takes two seconds to answer one
- * user while another is served at once.
+ * 429 with Retry-After, a Web API that takes two seconds to answer one
+ * user while another is served at once, Socket Mode switched off
+ * (link_disabled), and stopping: SIGTERM drains the outbox, a second
+ * signal leaves at once and the rest goes out after the restart.
  */
 #include "harness.h"
 #include "slackbot.h"
@@ -176,6 +178,30 @@ static void test_slack_resilience__slow_api(void)
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
+static void test_slack_resilience__link_disabled(void)
+{
+    int opened;
+    char *v;
+
+    slackbot_setup(&b, binary);
+    ASSERT(slackbot_start(&b) == 0);
+    ASSERT(slackbot_say(&b, U_ALICE, "hello", NULL) >= 0);
+    opened = fake_slack_connections_opened(b.slack);
+    /* Socket Mode switched off in the app's settings: stop, say why, do not reconnect. */
+    fake_slack_disconnect(b.slack, "link_disabled");
+    for (int i = 0; i < 500 && !slackbot_log_has(&b, "reason=link_disabled"); i++)
+        usleep(10000);
+    ASSERT(slackbot_log_has(&b, "event=slack_stopped reason=link_disabled"));
+    usleep(1500000);
+    ASSERT_INT_EQ(fake_slack_connections_opened(b.slack), opened);
+    ASSERT_INT_EQ(fake_slack_open_sockets(b.slack), 0);
+    v = slackbot_get(&b, "/healthz");
+    ASSERT(v && strstr(v, "\"slack\":\"stopped\"") && strstr(v, "\"degraded\""));
+    free(v);
+    /* The service itself keeps running and stops cleanly. */
+    ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
+}
+
 static void test_slack_resilience__stop_flushes(void)
 {
     char *env, *v;
@@ -255,6 +281,8 @@ int main(int argc, char **argv)
     RUN(test_slack_resilience__rate_limited);
     slackbot_teardown(&b);
     RUN(test_slack_resilience__slow_api);
+    slackbot_teardown(&b);
+    RUN(test_slack_resilience__link_disabled);
     slackbot_teardown(&b);
     RUN(test_slack_resilience__stop_flushes);
     slackbot_teardown(&b);
