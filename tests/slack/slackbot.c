@@ -76,16 +76,16 @@ void slackbot_setup(slackbot *b, const char *binary)
 }
 
 /*
- * posix_spawn, not fork: the fake Slack's thread may hold a lock (malloc's,
- * the sanitizer's) that a forked child would wait on forever.
+ * Start `deskbot ARGS…` on the bot's files with its log as stdout and
+ * stderr. posix_spawn, not fork: the fake Slack's thread may hold a lock
+ * (malloc's, the sanitizer's) that a forked child would wait on forever.
  */
-int slackbot_start(slackbot *b)
+static pid_t spawn(const slackbot *b, const char *const *args)
 {
     extern char **environ;
-    int before = fake_slack_connections_opened(b->slack), n = 0, i, rc;
-    char vars[7][1100], *envp[256], log[1024], run[] = "run";
-    char *argv[] = {(char *)b->binary, run, NULL};
+    char vars[7][1100], *envp[256], *argv[16], log[1024];
     posix_spawn_file_actions_t actions;
+    int n = 0, i, rc;
     pid_t pid;
 
     snprintf(vars[0], sizeof(vars[0]), "DESKBOT_DB=%s/deskbot.db", b->dir);
@@ -102,17 +102,40 @@ int slackbot_start(slackbot *b)
         if (strncmp(environ[i], "DESKBOT_", 8) != 0 && strncmp(environ[i], "SLACK_", 6) != 0)
             envp[n++] = environ[i];
     envp[n] = NULL;
+    argv[0] = (char *)b->binary;
+    for (i = 0; args[i] && i < 14; i++)
+        argv[i + 1] = (char *)args[i];
+    argv[i + 1] = NULL;
     snprintf(log, sizeof(log), "%s/deskbot.log", b->dir);
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     rc = posix_spawn(&pid, b->binary, &actions, NULL, argv, envp);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
+    return rc == 0 ? pid : -1;
+}
+
+int slackbot_start(slackbot *b)
+{
+    int before = fake_slack_connections_opened(b->slack);
+    const char *args[] = {"run", NULL};
+    pid_t pid = spawn(b, args);
+
+    if (pid < 0)
         return -1;
     b->pid = pid;
     /* Up once its socket is open (hello sent) after this start. */
     return fake_slack_wait_connections(b->slack, before + 1, WAIT_MS) == 0 ? 0 : -1;
+}
+
+int slackbot_cli(const slackbot *b, const char *const *args)
+{
+    pid_t pid = spawn(b, args);
+    int status = -1;
+
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 int slackbot_kill(slackbot *b, int sig)
@@ -142,6 +165,23 @@ void slackbot_teardown(slackbot *b)
     fake_slack_stop(b->slack);
     free(b->dir);
     memset(b, 0, sizeof(*b));
+}
+
+int slackbot_sql_exec(const slackbot *b, const char *sql)
+{
+    char path[1024], *err = NULL;
+    sqlite3 *db = NULL;
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/deskbot.db", b->dir);
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "slackbot: %s: %s\n", sql, err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 char *slackbot_sql(const slackbot *b, const char *sql)

@@ -36,6 +36,9 @@ void slackbot_setup(slackbot *b, const char *binary);
 /* slackbot_start - start `deskbot run` and wait for its Socket Mode hello (0, or -1). */
 int slackbot_start(slackbot *b);
 
+/* slackbot_cli - run `deskbot ARGS…` (NULL-terminated) on the bot's files; its exit code, or -1. */
+int slackbot_cli(const slackbot *b, const char *const *args);
+
 /* slackbot_kill - send `sig` and reap the process (waits at most 10 s). Returns its exit status. */
 int slackbot_kill(slackbot *b, int sig);
 
@@ -48,6 +51,9 @@ char *slackbot_sql(const slackbot *b, const char *sql);
 
 /* slackbot_outbox_drained - wait until the bot's outbox is empty (1), or 10 s (0). */
 int slackbot_outbox_drained(const slackbot *b);
+
+/* slackbot_sql_exec - run `sql` on the bot's database (test set-up); 0 or -1. */
+int slackbot_sql_exec(const slackbot *b, const char *sql);
 
 /*
  * slackbot_get - GET `path` from the bot's HTTP listener (its port read

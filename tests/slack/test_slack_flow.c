@@ -3,7 +3,8 @@
  * real `deskbot run` and the fake Slack: a DM, the knowledge-base
  * suggestion, "I still need help", the questions, the ticket, the card in
  * the agents' room, a refused click, Take, Resolve with a note in the
- * card's thread, the survey in the DM, the rating in the database.
+ * card's thread, the survey in the DM, the rating in the database. And an
+ * SLA breach announced in the group's room and the next tier's.
  */
 #include "harness.h"
 #include "slackbot.h"
@@ -112,6 +113,36 @@ static void test_slack_flow__report_to_rating(void)
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
+static void test_slack_flow__sla_breach_in_rooms(void)
+{
+    const char *create[] = {
+        "tickets",    "create",  "--requester", "alice", "--title",   "Printer jams on floor 3",
+        "--category", "printer", "--impact",    "team",  "--urgency", "high",
+        NULL};
+    const char *init[] = {"init", NULL};
+    char *v;
+
+    slackbot_setup(&b, binary);
+    ASSERT_INT_EQ(slackbot_cli(&b, init), 0);
+    ASSERT_INT_EQ(slackbot_cli(&b, create), 0);
+    /* Its clocks ran out long ago: created and due ten days earlier. */
+    ASSERT(slackbot_sql_exec(&b, "UPDATE tickets SET created_at = created_at - 864000,"
+                                 " response_due = response_due - 864000,"
+                                 " resolution_due = resolution_due - 864000") == 0);
+    ASSERT(slackbot_start(&b) == 0);
+    /* The sweep at start: the group hears of the breach, the next tier gets the ticket. */
+    ASSERT(fake_slack_wait_post(b.slack, 0, "post", ROOM_DESKTOP, "missed its response target",
+                                WAIT) >= 0);
+    ASSERT(fake_slack_wait_post(b.slack, 0, "post", ROOM_INFRA, "now yours", WAIT) >= 0);
+    v = slackbot_sql(&b, "SELECT assignment_group FROM tickets");
+    ASSERT_STR_EQ(v, "infrastructure");
+    free(v);
+    v = slackbot_get(&b, "/metrics");
+    ASSERT(v && strstr(v, "deskbot_sla_breaches_total{target=\"response\"} 1\n"));
+    free(v);
+    ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -120,6 +151,8 @@ int main(int argc, char **argv)
     }
     binary = argv[1];
     RUN(test_slack_flow__report_to_rating);
+    slackbot_teardown(&b);
+    RUN(test_slack_flow__sla_breach_in_rooms);
     slackbot_teardown(&b);
     return harness_result();
 }
