@@ -276,16 +276,27 @@ static int flushed(void *payload)
     return idle;
 }
 
+/*
+ * The platform channels. Each constructor returns HD_ENOTFOUND when its
+ * platform is not configured; adding a platform is adding its file and
+ * one line here.
+ */
+typedef int (*channel_new_fn)(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metrics *metrics);
+
+static const channel_new_fn platforms[] = {hd_slack_channel_new};
+
 static int start_channels(service *svc)
 {
     hd_channel *ch = NULL;
     size_t i;
-    int err = hd_slack_channel_new(&ch, svc->loop, svc->desk, svc->metrics);
+    int err;
 
-    if (err == 0)
-        svc->channels[svc->n_channels++] = ch;
-    else if (err != HD_ENOTFOUND)
-        return err;
+    for (i = 0; i < HD_ARRAY_SIZE(platforms) && svc->n_channels < MAX_CHANNELS; i++) {
+        if ((err = platforms[i](&ch, svc->loop, svc->desk, svc->metrics)) == 0)
+            svc->channels[svc->n_channels++] = ch;
+        else if (err != HD_ENOTFOUND)
+            return err;
+    }
     for (i = 0; i < svc->n_channels; i++)
         if ((err = svc->channels[i]->type->start(svc->channels[i], deliver, svc)) != 0)
             return err;
