@@ -489,7 +489,9 @@ static int plain_id(const char *id)
     return n > 0 && n <= 32 && id[n] == '\0';
 }
 
-/* A message or click (taken from `f`): its turn runs in the next batch, or after a profile lookup.
+/*
+ * A message or click (taken from `f`): its turn runs in the next batch, or
+ * after its author's profile lookup.
  */
 static void on_event(slack *s, hd_ws *from, hd_slack_frame *f, int64_t received_ms)
 {
