@@ -6,6 +6,7 @@
  * handed back with curl_multi_socket_action. curl's one timer is a
  * sorted-usec entry on the loop.
  */
+#include "buf.h"
 #include "loop_internal.h"
 
 #include "hd/common.h"
@@ -21,8 +22,7 @@ typedef struct hd_fetch {
     CURL *easy;
     struct curl_slist *headers;
     char *body;
-    char *answer;
-    size_t len, cap;
+    hd_buf answer;
     char *retry_after;
     char error[CURL_ERROR_SIZE];
     hd_fetch_fn fn;
@@ -65,7 +65,7 @@ static void fetch_free(fetch *f)
     curl_easy_cleanup(f->easy);
     curl_slist_free_all(f->headers);
     hd_free(f->body);
-    hd_free(f->answer);
+    hd_buf_free(&f->answer);
     hd_free(f->retry_after);
     hd_free(f);
 }
@@ -90,8 +90,8 @@ static void finish_done(hd_loop *loop)
         untrack(loop, f);
         a.status = (int)status;
         a.retry_after = f->retry_after;
-        a.body = f->answer ? f->answer : "";
-        a.len = f->len;
+        a.body = f->answer.s ? f->answer.s : "";
+        a.len = f->answer.len;
         if (msg->data.result != CURLE_OK)
             a.error = f->error[0] ? f->error : curl_easy_strerror(msg->data.result);
         f->fn(&a, f->payload);
@@ -213,15 +213,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
     fetch *f = userp;
     size_t n = size * nmemb;
 
-    if (f->len + n > MAX_BODY)
+    if (f->answer.len + n > MAX_BODY)
         return 0; /* curl reports a write error */
-    if (f->len + n + 1 > f->cap) {
-        f->cap = (f->len + n + 1) * 2;
-        f->answer = hd_realloc(f->answer, f->cap);
-    }
-    memcpy(f->answer + f->len, data, n);
-    f->len += n;
-    f->answer[f->len] = '\0';
+    hd_buf_put(&f->answer, data, n);
     return n;
 }
 

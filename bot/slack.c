@@ -4,6 +4,8 @@
  */
 #include "slack.h"
 
+#include "buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,37 +213,21 @@ char *hd_slack_ack(const char *envelope_id)
 
 /* ---- rendering ----------------------------------------------------------- */
 
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->s = hd_realloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 static char *escape(const char *text)
 {
-    buf b = {0};
+    hd_buf b = {0};
     const char *p;
 
-    put(&b, "", 0);
+    hd_buf_put(&b, "", 0);
     for (p = text ? text : ""; *p; p++) {
         if (*p == '&')
-            put(&b, "&amp;", 5);
+            hd_buf_put(&b, "&amp;", 5);
         else if (*p == '<')
-            put(&b, "&lt;", 4);
+            hd_buf_put(&b, "&lt;", 4);
         else if (*p == '>')
-            put(&b, "&gt;", 4);
+            hd_buf_put(&b, "&gt;", 4);
         else
-            put(&b, p, 1);
+            hd_buf_put(&b, p, 1);
     }
     return b.s;
 }
@@ -275,24 +261,24 @@ static int link_at(const char *p, const char **label, size_t *label_len, const c
 char *hd_slack_mrkdwn(const char *text)
 {
     char *esc = escape(text);
-    buf b = {0};
+    hd_buf b = {0};
     const char *p, *label, *url;
     size_t label_len, url_len, total;
 
-    put(&b, "", 0);
+    hd_buf_put(&b, "", 0);
     for (p = esc; *p;) {
         if (p[0] == '*' && p[1] == '*') {
-            put(&b, "*", 1);
+            hd_buf_put(&b, "*", 1);
             p += 2;
         } else if (link_at(p, &label, &label_len, &url, &url_len, &total)) {
-            put(&b, "<", 1);
-            put(&b, url, url_len);
-            put(&b, "|", 1);
-            put(&b, label, label_len);
-            put(&b, ">", 1);
+            hd_buf_put(&b, "<", 1);
+            hd_buf_put(&b, url, url_len);
+            hd_buf_put(&b, "|", 1);
+            hd_buf_put(&b, label, label_len);
+            hd_buf_put(&b, ">", 1);
             p += total;
         } else {
-            put(&b, p, 1);
+            hd_buf_put(&b, p, 1);
             p++;
         }
     }

@@ -4,6 +4,7 @@
  * allows), ping/pong liveness from libwebsockets' validity policy, and one
  * `closed` callback however the connection ends.
  */
+#include "buf.h"
 #include "loop_internal.h"
 
 #include "hd/common.h"
@@ -25,8 +26,7 @@ struct hd_ws {
     hd_ws_events events;
     void *payload;
     lws_retry_bo_t policy; /* read by lws for the life of the connection */
-    char *rx;
-    size_t rx_len, rx_cap;
+    hd_buf rx;             /* the message being received */
     frame *head, *tail;
     int connecting; /* inside lws_client_connect_via_info */
     int failed;     /* it failed while connecting */
@@ -52,28 +52,22 @@ static void ws_free(hd_ws *ws)
         ws->head = f->next;
         hd_free(f);
     }
-    hd_free(ws->rx);
+    hd_buf_free(&ws->rx);
     hd_free(ws);
 }
 
 static int on_rx(hd_ws *ws, struct lws *wsi, const char *in, size_t len)
 {
-    if (ws->rx_len + len > MAX_MESSAGE) {
+    if (ws->rx.len + len > MAX_MESSAGE) {
         set_why(ws, "message too large", 17);
         return -1;
     }
-    if (ws->rx_len + len + 1 > ws->rx_cap) {
-        ws->rx_cap = (ws->rx_len + len + 1) * 2;
-        ws->rx = hd_realloc(ws->rx, ws->rx_cap);
-    }
-    memcpy(ws->rx + ws->rx_len, in, len);
-    ws->rx_len += len;
-    ws->rx[ws->rx_len] = '\0';
+    hd_buf_put(&ws->rx, in, len);
     if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
         return 0;
     if (!lws_frame_is_binary(wsi) && !ws->closing)
-        ws->events.text(ws, ws->rx, ws->rx_len, ws->payload);
-    ws->rx_len = 0;
+        ws->events.text(ws, ws->rx.s, ws->rx.len, ws->payload);
+    ws->rx.len = 0;
     return 0;
 }
 

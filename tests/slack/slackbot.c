@@ -54,6 +54,15 @@ static void write_config(const char *dir)
     json_decref(root);
 }
 
+const char *slackbot_binary(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s DESKBOT\n", argv[0]);
+        exit(2);
+    }
+    return argv[1];
+}
+
 void slackbot_setup(slackbot *b, const char *binary)
 {
     const char *tmp = getenv("HD_TEST_TMP");

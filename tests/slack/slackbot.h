@@ -27,6 +27,17 @@ typedef struct slackbot {
     fake_slack *slack;
 } slackbot;
 
+/* slackbot_binary - the deskbot executable named by argv[1]; without one, a usage line and exit 2.
+ */
+const char *slackbot_binary(int argc, char **argv);
+
+/* SLACKBOT_RUN - RUN (harness.h) test `fn` on `bot`, then tear the bot down, passed or not. */
+#define SLACKBOT_RUN(bot, fn)                                                                      \
+    do {                                                                                           \
+        RUN(fn);                                                                                   \
+        slackbot_teardown(&(bot));                                                                 \
+    } while (0)
+
 /*
  * slackbot_setup - start a fake Slack with the test users and prepare a
  * directory; `binary` is the deskbot executable. Aborts on failure.

@@ -149,12 +149,7 @@ static void test_slack_crash__kill_during_burst(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DESKBOT\n", argv[0]);
-        return 2;
-    }
-    binary = argv[1];
-    RUN(test_slack_crash__kill_during_burst);
-    slackbot_teardown(&b);
+    binary = slackbot_binary(argc, argv);
+    SLACKBOT_RUN(b, test_slack_crash__kill_during_burst);
     return harness_result();
 }

@@ -145,14 +145,8 @@ static void test_slack_flow__sla_breach_in_rooms(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DESKBOT\n", argv[0]);
-        return 2;
-    }
-    binary = argv[1];
-    RUN(test_slack_flow__report_to_rating);
-    slackbot_teardown(&b);
-    RUN(test_slack_flow__sla_breach_in_rooms);
-    slackbot_teardown(&b);
+    binary = slackbot_binary(argc, argv);
+    SLACKBOT_RUN(b, test_slack_flow__report_to_rating);
+    SLACKBOT_RUN(b, test_slack_flow__sla_breach_in_rooms);
     return harness_result();
 }

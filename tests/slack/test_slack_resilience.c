@@ -19,20 +19,13 @@ static slackbot b; /* torn down after each test, passed or not */
 
 #define WAIT 10000
 
-/* Posts in `user`'s DM containing `needle`. */
-static size_t replies(slackbot *bot, const char *user, const char *needle)
+/* Posts so far in `user`'s DM. */
+static size_t replies(const char *user)
 {
-    fake_post *posts = NULL;
-    size_t n = fake_slack_posts(bot->slack, &posts), i, count = 0;
     char room[64];
 
     snprintf(room, sizeof(room), "D%s", user);
-    for (i = 0; i < n; i++)
-        if (strcmp(posts[i].kind, "post") == 0 && strcmp(posts[i].channel, room) == 0 &&
-            (needle == NULL || strstr(posts[i].text, needle)))
-            count++;
-    fake_slack_posts_free(posts, n);
-    return count;
+    return fake_slack_count(b.slack, "post", room);
 }
 
 static void test_slack_resilience__disconnect_warning(void)
@@ -58,7 +51,7 @@ static void test_slack_resilience__disconnect_warning(void)
     ASSERT_INT_EQ(fake_slack_open_sockets(b.slack), 1);
     /* The conversation goes on over the new socket, nothing lost or doubled. */
     ASSERT(slackbot_say(&b, U_ALICE, "how do I reset my password", NULL) >= 0);
-    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), 3);
+    ASSERT_INT_EQ(replies(U_ALICE), 3);
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
@@ -82,7 +75,7 @@ static void test_slack_resilience__dropped_socket(void)
     ASSERT(slackbot_say(&b, U_MARIA, "thanks", NULL) >= 0);
     usleep(500000);
     /* Three messages, three answers: the redelivered one was not run again. */
-    ASSERT_INT_EQ(replies(&b, U_MARIA, NULL), 3);
+    ASSERT_INT_EQ(replies(U_MARIA), 3);
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
@@ -102,7 +95,7 @@ static void test_slack_resilience__redelivery(void)
     fake_slack_ignore_acks(b.slack, 0);
     ASSERT(fake_slack_wait_post(b.slack, 0, "post", "D" U_ALICE, NULL, WAIT) >= 0);
     usleep(300000);
-    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), 1);
+    ASSERT_INT_EQ(replies(U_ALICE), 1);
     v = slackbot_sql(&b, "SELECT count(*) FROM inbound_events");
     ASSERT_STR_EQ(v, "1");
     free(v);
@@ -133,7 +126,7 @@ static void test_slack_resilience__rate_limited(void)
     /* Delivered once Retry-After (1 s) had passed, not before. */
     ASSERT(posts[i].at_ms - sent >= 1000);
     fake_slack_posts_free(posts, n);
-    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), 1);
+    ASSERT_INT_EQ(replies(U_ALICE), 1);
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
@@ -221,7 +214,7 @@ static void test_slack_resilience__stop_flushes(void)
     /* ...are all delivered before SIGTERM's clean exit. */
     status = slackbot_kill(&b, SIGTERM);
     ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), 4);
+    ASSERT_INT_EQ(replies(U_ALICE), 4);
     v = slackbot_sql(&b, "SELECT count(*) FROM outbox");
     ASSERT_STR_EQ(v, "0");
     free(v);
@@ -255,38 +248,26 @@ static void test_slack_resilience__second_signal(void)
     ASSERT_STR_EQ(v, "1");
     free(v);
     /* (Its first attempt reached Slack but was never answered: at least once.) */
-    before = replies(&b, U_ALICE, NULL);
+    before = replies(U_ALICE);
     fake_slack_delay(b.slack, "D" U_ALICE, 0);
     ASSERT(slackbot_start(&b) == 0);
-    for (int i = 0; i < 500 && replies(&b, U_ALICE, NULL) == before; i++)
+    for (int i = 0; i < 500 && replies(U_ALICE) == before; i++)
         usleep(10000);
-    ASSERT_INT_EQ(replies(&b, U_ALICE, NULL), before + 1);
+    ASSERT_INT_EQ(replies(U_ALICE), before + 1);
     ASSERT(slackbot_outbox_drained(&b));
     ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s DESKBOT\n", argv[0]);
-        return 2;
-    }
-    binary = argv[1];
-    RUN(test_slack_resilience__disconnect_warning);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__dropped_socket);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__redelivery);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__rate_limited);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__slow_api);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__link_disabled);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__stop_flushes);
-    slackbot_teardown(&b);
-    RUN(test_slack_resilience__second_signal);
-    slackbot_teardown(&b);
+    binary = slackbot_binary(argc, argv);
+    SLACKBOT_RUN(b, test_slack_resilience__disconnect_warning);
+    SLACKBOT_RUN(b, test_slack_resilience__dropped_socket);
+    SLACKBOT_RUN(b, test_slack_resilience__redelivery);
+    SLACKBOT_RUN(b, test_slack_resilience__rate_limited);
+    SLACKBOT_RUN(b, test_slack_resilience__slow_api);
+    SLACKBOT_RUN(b, test_slack_resilience__link_disabled);
+    SLACKBOT_RUN(b, test_slack_resilience__stop_flushes);
+    SLACKBOT_RUN(b, test_slack_resilience__second_signal);
     return harness_result();
 }
