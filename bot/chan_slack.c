@@ -1005,7 +1005,9 @@ static int slack_send(hd_channel *ch, const hd_message *m)
                 json_object_set_new(p, "ephemeral", json_true());
         }
     }
-    if (m->id)
+    /* Only a message with buttons, or one that replaces another, is replaced
+     * later; the id is what records where it landed (settle()). */
+    if (m->id && (m->n_buttons > 0 || m->replaces))
         json_object_set_new(p, "id", json_string(m->id));
     if (m->replaces)
         json_object_set_new(p, "replaces", json_string(m->replaces));
