@@ -267,8 +267,8 @@ static const char *console_status(const hd_channel *ch)
     return "connected";
 }
 
-static const hd_channel_type console_type = {"console",    console_start,  console_send,
-                                             console_stop, console_status, console_free};
+static const hd_channel_type console_type = {
+    "console", console_start, console_send, console_stop, console_status, console_free, NULL};
 
 hd_channel *hd_console_new(FILE *in, FILE *out, int json, int sync, const char *user)
 {

@@ -1101,8 +1101,8 @@ static void slack_free(hd_channel *ch)
     hd_free(s);
 }
 
-static const hd_channel_type slack_type = {NAME,       slack_start,  slack_send,
-                                           slack_stop, slack_status, slack_free};
+static const hd_channel_type slack_type = {NAME,         slack_start, slack_send, slack_stop,
+                                           slack_status, slack_free,  NULL};
 
 int hd_slack_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metrics *metrics)
 {

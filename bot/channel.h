@@ -10,6 +10,7 @@
 #define HD_BOT_CHANNEL_H
 
 #include "dialogue.h"
+#include "loop.h"
 
 typedef struct hd_channel hd_channel;
 
@@ -39,6 +40,11 @@ typedef struct hd_channel_type {
     const char *(*status)(const hd_channel *ch);
     /* free - release the channel. Accepts NULL. */
     void (*free)(hd_channel *ch);
+    /*
+     * http - answer a GET on the service's listener (the web chat's pages);
+     * HD_ENOTFOUND when the path is not the channel's. NULL: it serves none.
+     */
+    int (*http)(hd_channel *ch, const hd_http_request *req, hd_http_response *res);
 } hd_channel_type;
 
 struct hd_channel {

@@ -73,6 +73,7 @@ int cmd_report(cli *c, int argc, char **argv);
 int cmd_chat(cli *c, int argc, char **argv);
 int cmd_outbox(cli *c, int argc, char **argv);
 int cmd_nlu(cli *c, int argc, char **argv);
+int cmd_webchat_link(cli *c, int argc, char **argv);
 
 /*
  * seed_samples - import the embedded sample knowledge base and users into

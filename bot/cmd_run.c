@@ -2,7 +2,8 @@
  * cmd_run.c - `deskbot init` and `deskbot run`.
  *
  * `run` is the service: one event loop carrying the chat channels that are
- * configured (Slack when its tokens are set), /healthz and /metrics, and
+ * configured (the web chat unless turned off, Slack when its tokens are
+ * set), /healthz and /metrics, and
  * the desk's clocks - SLA warnings and escalations announced in the
  * agents' rooms, default survey ratings, idle drafts closed. Every event a
  * channel delivers runs as one transaction: the intake record, the turn,
@@ -13,6 +14,7 @@
  * acknowledged is lost: what was not sent is still in the outbox.
  */
 #include "chan_slack.h"
+#include "chan_web.h"
 #include "cli.h"
 #include "dialogue.h"
 #include "loop.h"
@@ -115,53 +117,75 @@ static int deliver(hd_channel *ch, const hd_turn *turn, void *payload)
     return err;
 }
 
-/* GET /healthz and /metrics. */
-static char *http(const char *path, int *status, const char **type, void *payload)
+/* /healthz: each channel's state; "degraded" unless all are connected. */
+static char *healthz(service *svc)
 {
-    service *svc = payload;
+    json_t *root = json_object(), *channels = json_object();
+    const char *overall = "ok";
+    char *s, *body;
+    size_t i;
+
+    for (i = 0; i < svc->n_channels; i++) {
+        const char *state = svc->channels[i]->type->status(svc->channels[i]);
+
+        json_object_set_new(channels, svc->channels[i]->type->name, json_string(state));
+        if (strcmp(state, "connected") != 0)
+            overall = "degraded";
+    }
+    json_object_set_new(root, "status", json_string(overall));
+    json_object_set_new(root, "channels", channels);
+    s = json_dumps(root, JSON_COMPACT);
+    body = hd_sprintf("%s\n", s);
+    free(s);
+    json_decref(root);
+    return body;
+}
+
+static char *metrics(service *svc)
+{
     const hd_dialogue_counts *counts = hd_dialogue_counts_get(svc->dialogue);
     int64_t pending = 0, dead = 0;
     int t;
 
-    *status = 200;
+    if (hd_outbox_depth(svc->desk, &pending, &dead) == 0) {
+        hd_metrics_set(svc->metrics, "deskbot_outbox_depth", NULL, (double)pending);
+        hd_metrics_set(svc->metrics, "deskbot_dead_letters", NULL, (double)dead);
+    }
+    for (t = 0; t < HD_TYPE_COUNT; t++)
+        hd_metrics_add(svc->metrics, "deskbot_tickets_created_total",
+                       hd_type_name((hd_ticket_type)t),
+                       (double)(counts->tickets[t] - svc->counted.tickets[t]));
+    hd_metrics_add(svc->metrics, "deskbot_kb_deflections_total", NULL,
+                   (double)(counts->deflections - svc->counted.deflections));
+    svc->counted = *counts;
+    return hd_metrics_render(svc->metrics);
+}
+
+/* GET /healthz and /metrics, then whatever the channels serve (the web chat). */
+static int http(const hd_http_request *req, hd_http_response *res, void *payload)
+{
+    service *svc = payload;
+    const char *path = hd_http_path(req);
+    size_t i;
+    int err;
+
     if (strcmp(path, "/healthz") == 0) {
-        json_t *root = json_object(), *channels = json_object();
-        const char *overall = "ok";
-        char *s, *body;
-        size_t i;
-
+        res->content_type = "application/json";
+        res->body = healthz(svc);
+    } else if (strcmp(path, "/metrics") == 0) {
+        res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+        res->body = metrics(svc);
+    } else {
         for (i = 0; i < svc->n_channels; i++) {
-            const char *state = svc->channels[i]->type->status(svc->channels[i]);
+            hd_channel *ch = svc->channels[i];
 
-            json_object_set_new(channels, svc->channels[i]->type->name, json_string(state));
-            if (strcmp(state, "connected") != 0)
-                overall = "degraded";
+            if (ch->type->http && (err = ch->type->http(ch, req, res)) != HD_ENOTFOUND)
+                return err;
         }
-        json_object_set_new(root, "status", json_string(overall));
-        json_object_set_new(root, "channels", channels);
-        s = json_dumps(root, JSON_COMPACT);
-        body = hd_sprintf("%s\n", s);
-        free(s);
-        json_decref(root);
-        *type = "application/json";
-        return body;
+        return HD_ENOTFOUND;
     }
-    if (strcmp(path, "/metrics") == 0) {
-        *type = "text/plain; version=0.0.4; charset=utf-8";
-        if (hd_outbox_depth(svc->desk, &pending, &dead) == 0) {
-            hd_metrics_set(svc->metrics, "deskbot_outbox_depth", NULL, (double)pending);
-            hd_metrics_set(svc->metrics, "deskbot_dead_letters", NULL, (double)dead);
-        }
-        for (t = 0; t < HD_TYPE_COUNT; t++)
-            hd_metrics_add(svc->metrics, "deskbot_tickets_created_total",
-                           hd_type_name((hd_ticket_type)t),
-                           (double)(counts->tickets[t] - svc->counted.tickets[t]));
-        hd_metrics_add(svc->metrics, "deskbot_kb_deflections_total", NULL,
-                       (double)(counts->deflections - svc->counted.deflections));
-        svc->counted = *counts;
-        return hd_metrics_render(svc->metrics);
-    }
-    return NULL;
+    res->len = strlen(res->body);
+    return 0;
 }
 
 int cmd_init(cli *c, int argc, char **argv)
@@ -283,7 +307,7 @@ static int flushed(void *payload)
  */
 typedef int (*channel_new_fn)(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metrics *metrics);
 
-static const channel_new_fn platforms[] = {hd_slack_channel_new};
+static const channel_new_fn platforms[] = {hd_web_channel_new, hd_slack_channel_new};
 
 static int start_channels(service *svc)
 {
@@ -317,9 +341,10 @@ int cmd_run(cli *c, int argc, char **argv)
     if (argc > 1) {
         if (strcmp(argv[1], "--help") == 0) {
             printf("usage: deskbot run\n\nStart the service on the configured database "
-                   "(created with the sample\ndata on first start), with GET /healthz and "
-                   "/metrics on http_listen\n(default 127.0.0.1:8080). With SLACK_APP_TOKEN "
-                   "and SLACK_BOT_TOKEN set it\nconnects to Slack. Stops cleanly on SIGTERM or "
+                   "(created with the sample\ndata on first start). On http_listen (default "
+                   "127.0.0.1:8080) it serves\nthe web chat (/ for employees, /agents for "
+                   "agents), GET /healthz and\n/metrics. With SLACK_APP_TOKEN and "
+                   "SLACK_BOT_TOKEN set it connects to\nSlack. Stops cleanly on SIGTERM or "
                    "SIGINT.\n");
             return CLI_OK;
         }

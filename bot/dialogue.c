@@ -234,6 +234,7 @@ static void button_on(turn *t, hd_message *m, const char *user, const char *grou
     p->spec.arg = hd_strdup(arg);
     p->spec.label = hd_strdup(label);
     hd_message_button(m, "", label, style);
+    m->buttons[m->n_buttons - 1].name = hd_strdup(action);
 }
 
 static void free_pending(turn *t)

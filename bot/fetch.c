@@ -139,6 +139,8 @@ int hd_loop__fetch_fd(struct lws *wsi, enum lws_callback_reasons reason, void *u
         }
         hd_free(w);
         return 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return -1; /* not a WebSocket subprotocol anyone may ask for */
     default:
         return 0;
     }

@@ -1,13 +1,15 @@
 /*
  * loop.c - the event loop on libwebsockets (see loop.h): the context and
- * its protocols, an HTTP server protocol for the small GET endpoints, and
- * timers on lws's sorted-usec list. The HTTP client is in fetch.c, the
- * WebSocket client in ws.c.
+ * its protocols, the HTTP server for GET requests, and
+ * timers on lws's sorted-usec list. The HTTP client is in fetch.c,
+ * WebSocket connections (client and server) in ws.c.
  */
 #include "loop_internal.h"
 
 #include "hd/common.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,36 +20,135 @@ typedef struct pending {
     size_t len;
 } pending;
 
+const char *hd_http_path(const hd_http_request *req)
+{
+    return req->path;
+}
+
+int hd_http_arg(const hd_http_request *req, const char *name, char *buf, size_t size)
+{
+    char key[64];
+    const char *v;
+
+    if (strlen(name) + 2 > sizeof(key))
+        return -1;
+    snprintf(key, sizeof(key), "%s=", name);
+    /* lws leaves "name=value" in buf and points past the '='. */
+    if ((v = lws_get_urlarg_by_name(req->wsi, key, buf, (int)size)) == NULL)
+        return -1;
+    memmove(buf, v, strlen(v) + 1);
+    return (int)strlen(buf);
+}
+
+int hd_http_header(const hd_http_request *req, const char *name, char *buf, size_t size)
+{
+    char key[64];
+    size_t n = strlen(name), i;
+    int len;
+
+    if (n + 2 > sizeof(key) || size == 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
+    key[n] = ':';
+    key[n + 1] = '\0';
+    /* Headers lws knows have a token; the others are kept by name. */
+    for (i = 0; i < WSI_TOKEN_COUNT; i++) {
+        const char *known = (const char *)lws_token_to_string((enum lws_token_indexes)i);
+
+        if (known && strcmp(known, key) == 0) {
+            len = lws_hdr_copy(req->wsi, buf, (int)size, (enum lws_token_indexes)i);
+            return len > 0 ? len : -1;
+        }
+    }
+    len = lws_hdr_custom_length(req->wsi, key, (int)n + 1);
+    if (len < 0 || (size_t)len >= size)
+        return -1;
+    return lws_hdr_custom_copy(req->wsi, buf, (int)size, key, (int)n + 1) < 0 ? -1 : len;
+}
+
+/* What every answer says about itself: no sniffing, no referrer, no framing, same origin only. */
+static int security_headers(struct lws *wsi, unsigned char **p, unsigned char *end)
+{
+    static const struct {
+        const char *name, *value;
+    } headers[] = {
+        {"x-content-type-options:", "nosniff"},
+        {"referrer-policy:", "no-referrer"},
+        {"x-frame-options:", "DENY"},
+        {"content-security-policy:",
+         "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+         "form-action 'self'; frame-ancestors 'none'"},
+    };
+    size_t i;
+
+    for (i = 0; i < HD_ARRAY_SIZE(headers); i++)
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)headers[i].name,
+                                        (const unsigned char *)headers[i].value,
+                                        (int)strlen(headers[i].value), p, end))
+            return -1;
+    return 0;
+}
+
+static int write_head(struct lws *wsi, const hd_http_response *res, unsigned char *start,
+                      unsigned char *end)
+{
+    unsigned char *p = start;
+    char cache[64];
+
+    if (res->cache > 0)
+        snprintf(cache, sizeof(cache), "public, max-age=%d", res->cache);
+    else
+        hd_strlcpy(cache, "no-store", sizeof(cache));
+    if (lws_add_http_common_headers(wsi, (unsigned)res->status, res->content_type,
+                                    (lws_filepos_t)res->len, &p, end) ||
+        security_headers(wsi, &p, end) ||
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+                                     (const unsigned char *)cache, (int)strlen(cache), &p, end) ||
+        (res->location && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION,
+                                                       (const unsigned char *)res->location,
+                                                       (int)strlen(res->location), &p, end)))
+        return -1;
+    return lws_finalize_write_http_header(wsi, start, &p, end) ? -1 : 0;
+}
+
 static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                    size_t len)
 {
     hd_loop *loop = lws_context_user(lws_get_context(wsi));
     pending *pss = user;
-    unsigned char head[LWS_PRE + 512], *start = head + LWS_PRE, *p = start,
-                                       *end = head + sizeof(head) - 1;
-    const char *type = "text/plain; charset=utf-8";
-    int status = HTTP_STATUS_OK;
-    char path[256], *body;
+    unsigned char head[LWS_PRE + 4096], *start = head + LWS_PRE, *end = head + sizeof(head) - 1;
+    hd_http_response res = {HTTP_STATUS_OK, "text/plain; charset=utf-8", NULL, 0, NULL, 0};
+    hd_http_request req;
+    char path[256];
     size_t n;
+    int err;
 
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         n = len < sizeof(path) - 1 ? len : sizeof(path) - 1;
         memcpy(path, in, n);
         path[n] = '\0';
-        body = loop->http ? loop->http(path, &status, &type, loop->http_payload) : NULL;
-        if (body == NULL) {
-            status = HTTP_STATUS_NOT_FOUND;
-            body = hd_strdup("not found\n");
-            type = "text/plain; charset=utf-8";
+        req.wsi = wsi;
+        req.path = path;
+        err = loop->http ? loop->http(&req, &res, loop->http_payload) : HD_ENOTFOUND;
+        if (err) {
+            hd_free(res.body);
+            hd_free(res.location);
+            memset(&res, 0, sizeof(res));
+            res.status = HTTP_STATUS_NOT_FOUND;
+            res.content_type = "text/plain; charset=utf-8";
+            res.body = hd_strdup("not found\n");
+            res.len = strlen(res.body);
         }
-        n = strlen(body);
-        pss->buf = hd_malloc(LWS_PRE + n + 1);
-        memcpy(pss->buf + LWS_PRE, body, n);
-        pss->len = n;
-        hd_free(body);
-        if (lws_add_http_common_headers(wsi, (unsigned)status, type, (lws_filepos_t)n, &p, end) ||
-            lws_finalize_write_http_header(wsi, start, &p, end))
+        pss->buf = hd_malloc(LWS_PRE + res.len + 1);
+        if (res.len)
+            memcpy(pss->buf + LWS_PRE, res.body, res.len);
+        pss->len = res.len;
+        err = write_head(wsi, &res, start, end);
+        hd_free(res.body);
+        hd_free(res.location);
+        if (err)
             return 1;
         lws_callback_on_writable(wsi);
         return 0;
@@ -63,6 +164,8 @@ static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
         hd_free(pss->buf);
         pss->buf = NULL;
         return 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return -1; /* a WebSocket without our subprotocol */
     default:
         return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
@@ -86,6 +189,7 @@ static const struct lws_protocols protocols[] = {
     {"http", on_http, sizeof(pending), 0, 0, NULL, 0},
     {HD_LOOP_FETCH_PROTOCOL, hd_loop__fetch_fd, 0, 0, 0, NULL, 0},
     {HD_LOOP_WS_PROTOCOL, hd_loop__ws, 0, 0, 0, NULL, 0},
+    {HD_LOOP_WS_SUBPROTOCOL, hd_loop__ws, 0, 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -118,7 +222,8 @@ int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
     info.protocols = protocols;
     info.user = loop;
     /* TLS for wss:// clients, verified against the system's CA store. */
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+                   LWS_SERVER_OPTION_VALIDATE_UTF8;
     loop->context = lws_create_context(&info);
     if (loop->context == NULL) {
         hd_free(loop);
@@ -129,6 +234,12 @@ int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
     hd_loop__fetch_init(loop);
     *out = loop;
     return 0;
+}
+
+void hd_loop_serve_ws(hd_loop *loop, const hd_ws_server *srv)
+{
+    loop->wsd = *srv;
+    loop->serving_ws = 1;
 }
 
 void hd_loop_free(hd_loop *loop)

@@ -1,7 +1,8 @@
 /*
  * loop.h - the service's one event loop (after Redis ae): libwebsockets
- * drives every socket - the HTTP listener for /healthz and /metrics,
- * WebSocket clients (Slack Socket Mode) and, through descriptors lent to
+ * drives every socket - the HTTP listener (/healthz, /metrics, the web
+ * chat's pages and its WebSocket server), WebSocket clients (Slack Socket
+ * Mode) and, through descriptors lent to
  * it, libcurl's multi interface for platform Web APIs - and the timers.
  * Nothing on the loop blocks: a slow platform delays only its own answers.
  *
@@ -16,16 +17,46 @@
 
 typedef struct hd_loop hd_loop;
 
-/*
- * An HTTP GET of `path` (query string removed): returns a body the loop
- * frees, setting *status and *content_type (static), or NULL for 404.
- */
-typedef char *(*hd_http_fn)(const char *path, int *status, const char **content_type,
-                            void *payload);
+/* ---- HTTP server ----------------------------------------------------------- */
+
+/* A GET request on the listener; valid for the duration of the handler's call. */
+typedef struct hd_http_request hd_http_request;
+
+/* hd_http_path - the path, without the query string. Borrowed. */
+const char *hd_http_path(const hd_http_request *req);
 
 /*
- * hd_loop_new - an event loop listening for HTTP on `listen` ("host:port";
- * port 0 picks a free one) and answering with `fn`. Returns 0, or HD_EINVAL
+ * hd_http_arg - query argument `name`, URL-decoded, into `buf` of `size`.
+ * Returns its length, or -1 when absent or longer than buf.
+ */
+int hd_http_arg(const hd_http_request *req, const char *name, char *buf, size_t size);
+
+/*
+ * hd_http_header - request header `name` (any case) into `buf` of `size`.
+ * Returns its length, or -1 when absent or longer than buf.
+ */
+int hd_http_header(const hd_http_request *req, const char *name, char *buf, size_t size);
+
+typedef struct hd_http_response {
+    int status;               /* 200 unless set */
+    const char *content_type; /* static; text/plain unless set */
+    char *body;               /* the loop frees it; NULL: empty */
+    size_t len;
+    char *location; /* a redirect's target, freed by the loop; or NULL */
+    int cache;      /* seconds it may be cached; 0: no-store */
+} hd_http_response;
+
+/*
+ * The listener's handler: fill `res` and return 0, or return HD_ENOTFOUND
+ * for a 404. Every answer carries the loop's security headers (nosniff,
+ * no referrer, no framing, a same-origin Content-Security-Policy).
+ */
+typedef int (*hd_http_fn)(const hd_http_request *req, hd_http_response *res, void *payload);
+
+/*
+ * hd_loop_new - an event loop listening for HTTP (and WebSocket upgrades,
+ * see hd_loop_serve_ws) on `listen` ("host:port"; port 0 picks a free one)
+ * and answering GETs with `fn`. Returns 0, or HD_EINVAL
  * for a malformed address, HD_EIO when it cannot listen (the detail names
  * the address).
  */
@@ -133,6 +164,45 @@ typedef struct hd_ws_events {
  */
 int hd_ws_connect(hd_ws **out, hd_loop *loop, const char *url, int ping_after, int dead_after,
                   const hd_ws_events *events, void *payload);
+
+/* ---- WebSocket server ------------------------------------------------------ */
+
+/* The subprotocol WebSocket clients of the listener must ask for. */
+#define HD_LOOP_WS_SUBPROTOCOL "deskbot.v1"
+
+typedef struct hd_ws_server {
+    const char *path; /* where upgrades are accepted, e.g. "/ws" */
+    /*
+     * A client upgrades: return 0 to accept it (and set its payload with
+     * hd_ws_set_payload), anything else to refuse (403). The request's
+     * headers can be read here only.
+     */
+    int (*accept)(hd_ws *ws, const hd_http_request *req, void *payload);
+    /* open, text and closed get the connection's own payload. */
+    hd_ws_events events;
+    size_t max_message; /* a larger message closes the socket with 1009 */
+    void *payload;      /* for accept */
+} hd_ws_server;
+
+/*
+ * hd_loop_serve_ws - accept WebSocket upgrades on `srv->path` speaking
+ * HD_LOOP_WS_SUBPROTOCOL. Upgrades whose Origin is not the Host they were
+ * sent to are refused, and text that is not UTF-8 closes the socket with
+ * 1007. `srv` is copied; one server per loop (a later call replaces it).
+ */
+void hd_loop_serve_ws(hd_loop *loop, const hd_ws_server *srv);
+
+/* hd_ws_set_payload - what the connection's events get from now on. */
+void hd_ws_set_payload(hd_ws *ws, void *payload);
+
+/*
+ * hd_ws_close_with - close with status `code` and a short `reason` (both
+ * sent in the close frame). `closed` follows.
+ */
+void hd_ws_close_with(hd_ws *ws, int code, const char *reason);
+
+/* hd_ws_queued - messages queued and not yet written. */
+size_t hd_ws_queued(const hd_ws *ws);
 
 /* hd_ws_send - queue a text message. Returns 0, or HD_ESTATE once closing. */
 int hd_ws_send(hd_ws *ws, const char *data, size_t len);

@@ -1,6 +1,7 @@
 /*
- * loop_internal.h - what loop.c, fetch.c and ws.c share: the loop itself
- * and the libwebsockets protocol callbacks each of them implements.
+ * loop_internal.h - what loop.c, fetch.c and ws.c share: the loop itself,
+ * the request loop.c answers, and the libwebsockets protocol callbacks each
+ * of them implements.
  */
 #ifndef HD_BOT_LOOP_INTERNAL_H
 #define HD_BOT_LOOP_INTERNAL_H
@@ -20,12 +21,19 @@ struct hd_loop {
     int stopping;                    /* hd_loop_free: callbacks must not start new work */
     lws_sorted_usec_list_t wake_sul; /* hd_loop_run_until's clock */
     struct hd_timer *timers;         /* every timer, so hd_loop_free can detach them */
+    hd_ws_server wsd;                /* hd_loop_serve_ws */
+    int serving_ws;
 
     /* libcurl's multi handle and the one timer it asks for. */
     CURLM *multi;
     lws_sorted_usec_list_t curl_sul;
     struct hd_fetch *fetch_list; /* requests in flight */
     int fetches;
+};
+
+struct hd_http_request {
+    struct lws *wsi;
+    const char *path;
 };
 
 struct hd_timer {

@@ -23,6 +23,7 @@ static const struct command {
     {"report", cmd_report, "service figures for a date range"},
     {"outbox", cmd_outbox, "messages waiting to be sent, and dead letters"},
     {"nlu", cmd_nlu, "show what the bot understands of a message"},
+    {"webchat-link", cmd_webchat_link, "a personal sign-in link to the web chat"},
 };
 
 static void usage(FILE *out)
@@ -32,7 +33,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: deskbot [--db PATH] [--config PATH] <command> [<args>]\n\n"
                  "deskbot is a self-hosted IT service-desk bot.\n\ncommands:\n");
     for (i = 0; i < HD_ARRAY_SIZE(commands); i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\noptions (anywhere on the line):\n"
                  "  --db PATH      SQLite database (env DESKBOT_DB; default var/deskbot.db)\n"
                  "  --config PATH  JSON configuration merged over the defaults"

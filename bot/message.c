@@ -41,6 +41,7 @@ static void message_free_fields(hd_message *m)
     hd_free(m->fields);
     for (i = 0; i < m->n_buttons; i++) {
         hd_free(m->buttons[i].action);
+        hd_free(m->buttons[i].name);
         hd_free(m->buttons[i].label);
     }
     hd_free(m->buttons);
@@ -136,6 +137,7 @@ void hd_message_button(hd_message *m, const char *action, const char *label, hd_
 {
     m->buttons = hd_realloc(m->buttons, (m->n_buttons + 1) * sizeof(hd_button));
     m->buttons[m->n_buttons].action = hd_strdup(action);
+    m->buttons[m->n_buttons].name = NULL;
     m->buttons[m->n_buttons].label = hd_strdup(label);
     m->buttons[m->n_buttons].style = style;
     m->n_buttons++;

@@ -24,6 +24,7 @@ typedef enum hd_button_style {
 
 typedef struct hd_button {
     char *action; /* the opaque token a click sends back */
+    char *name;   /* what it does ("ticket.resolve"), or NULL: pages may treat some specially */
     char *label;
     hd_button_style style;
 } hd_button;

@@ -1,8 +1,10 @@
 /*
- * ws.c - WebSocket client connections on the loop (see loop.h): text
- * messages in (fragments joined) and out (a queue written as the socket
- * allows), ping/pong liveness from libwebsockets' validity policy, and one
- * `closed` callback however the connection ends.
+ * ws.c - WebSocket connections on the loop (see loop.h), both those we open
+ * (Slack's Socket Mode) and those the listener accepts (the web chat):
+ * text messages in (fragments joined, up to a limit) and out (a queue
+ * written as the socket allows), ping/pong liveness from libwebsockets'
+ * validity policy for clients, and one `closed` callback however the
+ * connection ends.
  */
 #include "buf.h"
 #include "loop_internal.h"
@@ -28,9 +30,13 @@ struct hd_ws {
     lws_retry_bo_t policy; /* read by lws for the life of the connection */
     hd_buf rx;             /* the message being received */
     frame *head, *tail;
+    size_t max_message;
+    size_t queued;
     int connecting; /* inside lws_client_connect_via_info */
     int failed;     /* it failed while connecting */
     int closing;
+    int close_code; /* sent in the close frame */
+    char close_reason[64];
     char why[128];
 };
 
@@ -58,8 +64,12 @@ static void ws_free(hd_ws *ws)
 
 static int on_rx(hd_ws *ws, struct lws *wsi, const char *in, size_t len)
 {
-    if (ws->rx.len + len > MAX_MESSAGE) {
-        set_why(ws, "message too large", 17);
+    if (ws->rx.len + len > ws->max_message) {
+        static const char reason[] = "message too large";
+
+        set_why(ws, reason, sizeof(reason) - 1);
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
+                         sizeof(reason) - 1);
         return -1;
     }
     hd_buf_put(&ws->rx, in, len);
@@ -77,7 +87,8 @@ static int on_writeable(hd_ws *ws, struct lws *wsi)
     frame *f;
 
     if (ws->closing) {
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+        lws_close_reason(wsi, (enum lws_close_status)ws->close_code,
+                         (unsigned char *)ws->close_reason, strlen(ws->close_reason));
         return -1;
     }
     while ((f = ws->head) != NULL) {
@@ -88,6 +99,7 @@ static int on_writeable(hd_ws *ws, struct lws *wsi)
         ws->head = f->next;
         if (ws->head == NULL)
             ws->tail = NULL;
+        ws->queued--;
         hd_free(f);
         if (lws_send_pipe_choked(wsi))
             break;
@@ -111,15 +123,71 @@ static void finish(hd_ws *ws, struct lws *wsi, const char *why)
     ws_free(ws);
 }
 
+/* "http://host:port" names the same place as Host "host:port". */
+static int same_origin(const char *origin, const char *host)
+{
+    const char *p = strstr(origin, "://");
+
+    return p && strcmp(p + 3, host) == 0;
+}
+
+/* A client asks to upgrade: the path, the origin, then the owner decide. */
+static int accept_client(hd_loop *loop, struct lws *wsi)
+{
+    hd_http_request req;
+    char path[128], origin[256], host[256];
+    hd_ws *ws;
+
+    if (!loop->serving_ws || strcmp(lws_get_protocol(wsi)->name, HD_LOOP_WS_SUBPROTOCOL) != 0 ||
+        lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) <= 0 ||
+        strcmp(path, loop->wsd.path) != 0)
+        return -1;
+    /* A page from elsewhere must not ride on the browser's standing (a proxy's sign-in). */
+    if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) > 0 &&
+        (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 ||
+         !same_origin(origin, host))) {
+        hd_log(HD_LOG_WARN, "event=ws_refused reason=\"origin is not this host\"");
+        return -1;
+    }
+    ws = hd_calloc(1, sizeof(*ws));
+    ws->loop = loop;
+    ws->wsi = wsi;
+    ws->events = loop->wsd.events;
+    ws->max_message = loop->wsd.max_message;
+    ws->close_code = LWS_CLOSE_STATUS_NORMAL;
+    req.wsi = wsi;
+    req.path = path;
+    if (loop->wsd.accept(ws, &req, loop->wsd.payload) != 0) {
+        ws_free(ws);
+        return -1;
+    }
+    lws_set_opaque_user_data(wsi, ws);
+    return 0;
+}
+
 int hd_loop__ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
     hd_ws *ws = lws_get_opaque_user_data(wsi);
     char why[128];
 
     (void)user;
+    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+        return accept_client(lws_context_user(lws_get_context(wsi)), wsi);
     if (ws == NULL)
         return 0;
     switch (reason) {
+    case LWS_CALLBACK_ESTABLISHED:
+        ws->events.open(ws, ws->payload);
+        if (ws->head || ws->closing)
+            lws_callback_on_writable(wsi);
+        return 0;
+    case LWS_CALLBACK_RECEIVE:
+        return on_rx(ws, wsi, in, len);
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_writeable(ws, wsi);
+    case LWS_CALLBACK_CLOSED:
+        finish(ws, wsi, "connection closed");
+        return 0;
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         ws->events.open(ws, ws->payload);
         if (ws->head || ws->closing)
@@ -165,6 +233,8 @@ int hd_ws_connect(hd_ws **out, hd_loop *loop, const char *url, int ping_after, i
     ws->loop = loop;
     ws->events = *events;
     ws->payload = payload;
+    ws->max_message = MAX_MESSAGE;
+    ws->close_code = LWS_CLOSE_STATUS_NORMAL;
     ws->policy.secs_since_valid_ping = (uint16_t)ping_after;
     ws->policy.secs_since_valid_hangup = (uint16_t)dead_after;
     full_path = hd_sprintf("/%s", path);
@@ -209,6 +279,7 @@ int hd_ws_send(hd_ws *ws, const char *data, size_t len)
     f->next = NULL;
     f->len = len;
     memcpy(f->data + LWS_PRE, data, len);
+    ws->queued++;
     if (ws->tail)
         ws->tail->next = f;
     else
@@ -227,6 +298,25 @@ void hd_ws_close(hd_ws *ws)
     /* The peer may never answer the close frame: give up on it after a second. */
     lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, 1);
     lws_callback_on_writable(ws->wsi);
+}
+
+void hd_ws_close_with(hd_ws *ws, int code, const char *reason)
+{
+    if (ws->closing || ws->wsi == NULL)
+        return;
+    ws->close_code = code;
+    hd_strlcpy(ws->close_reason, reason, sizeof(ws->close_reason));
+    hd_ws_close(ws);
+}
+
+void hd_ws_set_payload(hd_ws *ws, void *payload)
+{
+    ws->payload = payload;
+}
+
+size_t hd_ws_queued(const hd_ws *ws)
+{
+    return ws->queued;
 }
 
 void hd_ws_drop(hd_ws *ws)

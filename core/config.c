@@ -68,6 +68,24 @@ static const struct setting {
      "SLACK_BOT_TOKEN_FILE"},
     {"slack_api_url", SETTING_STRING, offsetof(hd_config, slack_api_url), "https://slack.com/api/",
      0, 0, "SLACK_API_URL"},
+    /* The web chat, served on http_listen: on unless turned off. */
+    {"web_enabled", SETTING_INT, offsetof(hd_config, web_enabled), "1", 0, 1,
+     "DESKBOT_WEB_ENABLED"},
+    /* "auto": development sign-in only while http_listen is loopback. */
+    {"web_dev_login", SETTING_STRING, offsetof(hd_config, web_dev_login), "auto", 0, 0,
+     "DESKBOT_WEB_DEV_LOGIN"},
+    /* A reverse proxy's header naming the signed-in employee; "": none trusted. */
+    {"web_trusted_header", SETTING_STRING, offsetof(hd_config, web_trusted_header), "", 0, 0,
+     "DESKBOT_WEB_TRUSTED_HEADER"},
+    /* Where people reach the pages, for links; "": http:// and http_listen. */
+    {"web_public_url", SETTING_STRING, offsetof(hd_config, web_public_url), "", 0, 0,
+     "DESKBOT_WEB_PUBLIC_URL"},
+    {"web_max_frame", SETTING_INT, offsetof(hd_config, web_max_frame), "16384", 1024, 1048576,
+     "DESKBOT_WEB_MAX_FRAME"},
+    {"web_max_text", SETTING_INT, offsetof(hd_config, web_max_text), "8000", 16, 1048576,
+     "DESKBOT_WEB_MAX_TEXT"},
+    {"web_link_hours", SETTING_INT, offsetof(hd_config, web_link_hours), "168", 1, 8760,
+     "DESKBOT_WEB_LINK_HOURS"},
 };
 
 static const char *const policy_keys[] = {"priority_matrix", "calendars",     "sla",
@@ -596,6 +614,17 @@ int hd_config_load(hd_config **out, const char *defaults_json, const char *path)
         err = bad("log_format", "must be \"text\" or \"json\", not '%s'", cfg->log_format);
         goto cleanup;
     }
+    if (strcmp(cfg->web_dev_login, "auto") != 0 && strcmp(cfg->web_dev_login, "on") != 0 &&
+        strcmp(cfg->web_dev_login, "off") != 0) {
+        err = bad("web_dev_login", "must be \"auto\", \"on\" or \"off\", not '%s'",
+                  cfg->web_dev_login);
+        goto cleanup;
+    }
+    if (cfg->web_max_text >= cfg->web_max_frame) {
+        err = bad("web_max_text", "must be below web_max_frame (%d), not %d", cfg->web_max_frame,
+                  cfg->web_max_text);
+        goto cleanup;
+    }
     *out = cfg;
     cfg = NULL;
 
@@ -629,6 +658,9 @@ void hd_config_free(hd_config *cfg)
     hd_free(cfg->slack_app_token_file);
     hd_free(cfg->slack_bot_token_file);
     hd_free(cfg->slack_api_url);
+    hd_free(cfg->web_dev_login);
+    hd_free(cfg->web_trusted_header);
+    hd_free(cfg->web_public_url);
     for (i = 0; i < cfg->n_calendars; i++)
         hd_calendar_free_fields(&cfg->calendars[i]);
     hd_free(cfg->calendars);

@@ -261,6 +261,26 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (channel, message_id)"
     ") WITHOUT ROWID;"
     "CREATE INDEX deliveries_at ON deliveries(delivered_at);",
+
+    /*
+     * 9: the history of the channels that keep their own (the web chat):
+     * each room's entries numbered 1, 2, 3… so a client that reconnects
+     * gets exactly what it missed; and the service's own secrets (the web
+     * chat's token key), created on first use.
+     */
+    "CREATE TABLE chatlog ("
+    "  channel TEXT NOT NULL,"
+    "  room TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (channel, room, seq)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE secrets ("
+    "  name TEXT PRIMARY KEY,"
+    "  value BLOB NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");",
 };
 
 static int read_version(sqlite3 *db, int *out)

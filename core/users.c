@@ -95,6 +95,46 @@ int hd_users_find(hd_desk *desk, const char *key, hd_employee **out)
     return fetch_one(st, s, out, what);
 }
 
+int hd_users_list(hd_desk *desk, int limit, hd_employee ***out, size_t *n)
+{
+    hd_store *st = hd_desk_store(desk);
+    sqlite3_stmt *s = hd_store__stmt(st, "SELECT " EMPLOYEE_COLUMNS " FROM employees"
+                                         " ORDER BY display_name, id LIMIT ?1");
+    hd_employee **list = NULL;
+    size_t count = 0, cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (s == NULL)
+        return HD_EDB;
+    sqlite3_bind_int(s, 1, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (count == cap) {
+            cap = cap ? 2 * cap : 16;
+            list = hd_realloc(list, cap * sizeof(*list));
+        }
+        list[count++] = employee_from_row(s);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        hd_employees_free(list, count);
+        return hd_store__error(st, rc, "list employees");
+    }
+    *out = list;
+    *n = count;
+    return 0;
+}
+
+void hd_employees_free(hd_employee **list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        hd_employee_free(list[i]);
+    hd_free(list);
+}
+
 static int is_blank(const char *s)
 {
     return s == NULL || s[0] == '\0';

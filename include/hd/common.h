@@ -33,7 +33,8 @@
     X(EVERSION, -10, "unsupported database version")                                               \
     X(EPERM, -11, "not permitted")                                                                 \
     X(ETOOBIG, -12, "input too large")                                                             \
-    X(ENOMEM, -13, "out of memory")
+    X(ENOMEM, -13, "out of memory")                                                                \
+    X(EEXPIRED, -14, "expired")
 
 typedef enum hd_errno {
 #define HD__ERR_ENUM(name, value, msg) HD_##name = (value),

@@ -63,6 +63,13 @@ typedef struct hd_config {
     char *slack_app_token_file; /* "": the token is in $SLACK_APP_TOKEN, if anywhere */
     char *slack_bot_token_file;
     char *slack_api_url; /* the Web API base, ending in "/" */
+    int web_enabled;
+    char *web_dev_login;      /* "auto", "on" or "off" */
+    char *web_trusted_header; /* NULL: none */
+    char *web_public_url;     /* NULL: http://<http_listen> */
+    int web_max_frame;        /* bytes of one WebSocket message */
+    int web_max_text;         /* bytes of one message's text */
+    int web_link_hours;       /* how long a webchat-link is valid */
 
     /* Policy. */
     int priority[HD_IMPACT_COUNT][HD_URGENCY_COUNT]; /* 1..4 */

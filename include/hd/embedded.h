@@ -1,6 +1,7 @@
 /*
  * embedded.h - data files compiled into the binary (scripts/embed.cmake):
- * the default configuration, the sample knowledge base and sample users.
+ * the default configuration, the sample knowledge base and users, the
+ * intent catalog and the web chat's pages ("web/index.html").
  */
 #ifndef HD_EMBEDDED_H
 #define HD_EMBEDDED_H

@@ -14,7 +14,7 @@
 typedef struct hd_store hd_store;
 
 /* The schema version this build writes; see core/schema.c. */
-#define HD_SCHEMA_VERSION 8
+#define HD_SCHEMA_VERSION 9
 
 /*
  * hd_store_open - open (creating if needed) the database at `path` and bring

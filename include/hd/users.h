@@ -97,6 +97,15 @@ int hd_users_import(hd_desk *desk, const char *name, const char *text, size_t le
 int hd_users_import_file(hd_desk *desk, const char *path, hd_users_import_stats *stats,
                          int64_t now);
 
+/*
+ * hd_users_list - the first `limit` employees by display name. The caller
+ * frees the array with hd_employees_free().
+ */
+int hd_users_list(hd_desk *desk, int limit, hd_employee ***out, size_t *n);
+
+/* hd_employees_free - free `n` employees and their array. Accepts NULL. */
+void hd_employees_free(hd_employee **list, size_t n);
+
 /* hd_users_count - number of employees. */
 int hd_users_count(hd_desk *desk, int64_t *out);
 

@@ -12,18 +12,22 @@
 
 #include <stdio.h>
 
-static char *answer(const char *path, int *status, const char **type, void *payload)
+static int answer(const hd_http_request *req, hd_http_response *res, void *payload)
 {
+    const char *path = hd_http_path(req);
     int *hits = payload;
 
     (*hits)++;
-    *type = "text/plain";
-    *status = 200;
     if (strcmp(path, "/teapot") == 0) {
-        *status = 418;
-        return hd_strdup("short and stout\n");
+        res->status = 418;
+        res->body = hd_strdup("short and stout\n");
+    } else if (strcmp(path, "/hello") == 0) {
+        res->body = hd_strdup("hello\n");
+    } else {
+        return HD_ENOTFOUND;
     }
-    return strcmp(path, "/hello") == 0 ? hd_strdup("hello\n") : NULL;
+    res->len = strlen(res->body);
+    return 0;
 }
 
 typedef struct got {

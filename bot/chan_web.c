@@ -1,0 +1,719 @@
+/*
+ * chan_web.c - the web chat channel (see chan_web.h): its WebSocket peers,
+ * the protocol of docs/webchat-protocol.md, and the chat log.
+ *
+ * A page's frame runs as one transaction - its entry in the log, the turn,
+ * the answers appended to the log - and is acknowledged only after it
+ * commits; its client id is the intake id, so a frame sent again after a
+ * reconnect is acknowledged without a second effect. Answers reach the
+ * pages from the log: after each commit the rooms that changed are read
+ * from where each subscriber stopped, so what a page sees is exactly what
+ * was committed, in order, once.
+ */
+#include "web_internal.h"
+
+#include "hd/chatlog.h"
+#include "hd/config.h"
+#include "hd/outbox.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HISTORY 200      /* entries replayed to a page that has none */
+#define MAX_CLIENT_ID 64 /* characters of a frame's id */
+#define BURST 10         /* frames a connection may send at once */
+#define PER_SECOND 5     /* and then, per second */
+#define MAX_DROPPED 50   /* dropped in a row before the connection is closed */
+#define MAX_QUEUED 10000 /* frames waiting for a page that does not read */
+#define HEADER_VALUE 256 /* bytes of the trusted header's value */
+
+/* A log room with pages watching it. */
+typedef struct hd_web_room {
+    char *name; /* "user:alice", "group:desktop" */
+    hd_web_peer **peers;
+    size_t n, cap;
+    int dirty;
+    struct hd_web_room *next_dirty;
+} hd_web_room;
+
+/* One room of a page: what the page calls it, and how far it has been sent. */
+typedef struct subscription {
+    char *label; /* "me", or the group's name */
+    hd_web_room *room;
+    int64_t sent;
+} subscription;
+
+struct hd_web_peer {
+    hd_web *w;
+    hd_ws *ws;
+    hd_web_peer *prev, *next;
+    char header_user[HEADER_VALUE]; /* the trusted header at the upgrade, or "" */
+    int welcomed;
+    hd_web_role role;
+    hd_employee *me;
+    subscription *subs;
+    size_t n_subs;
+    double tokens; /* the rate limit's bucket */
+    int64_t refilled_ms;
+    int dropped;
+};
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+const char *hd_web__uid(const hd_employee *e)
+{
+    return e->username && e->username[0] ? e->username : e->email;
+}
+
+/* ---- frames out ---------------------------------------------------------- */
+
+static void send_json(hd_web_peer *p, json_t *frame)
+{
+    char *text = json_dumps(frame, JSON_COMPACT);
+
+    json_decref(frame);
+    if (text == NULL || p->ws == NULL) {
+        free(text);
+        return;
+    }
+    if (hd_ws_queued(p->ws) >= MAX_QUEUED)
+        hd_ws_close_with(p->ws, 1008, "not reading");
+    else
+        hd_ws_send(p->ws, text, strlen(text));
+    free(text);
+}
+
+static void send_error(hd_web_peer *p, const char *code, const char *id, const char *message)
+{
+    json_t *f = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
+
+    if (id)
+        json_object_set_new(f, "id", json_string(id));
+    send_json(p, f);
+}
+
+static void send_ack(hd_web_peer *p, const char *id, int duplicate)
+{
+    json_t *f = json_pack("{s:s, s:s}", "type", "ack", "id", id);
+
+    if (duplicate)
+        json_object_set_new(f, "duplicate", json_true());
+    send_json(p, f);
+}
+
+/* An entry as the page gets it: the stored object with its place prepended. */
+static void send_entry(hd_web_peer *p, const char *label, const hd_chatlog_entry *e)
+{
+    json_t *where = json_pack("{s:s, s:s, s:I, s:I}", "type", "entry", "room", label, "seq",
+                              (json_int_t)e->seq, "at", (json_int_t)e->created_at);
+    char *head = json_dumps(where, JSON_COMPACT), *text;
+
+    json_decref(where);
+    /* head is {"type":…,"at":N} and the body {…}: join them as one object. */
+    head[strlen(head) - 1] = '\0';
+    text = hd_sprintf("%s,%s", head, e->body + 1);
+    if (hd_ws_queued(p->ws) >= MAX_QUEUED)
+        hd_ws_close_with(p->ws, 1008, "not reading");
+    else
+        hd_ws_send(p->ws, text, strlen(text));
+    hd_free(text);
+    free(head);
+}
+
+/* Send subscription `s` what follows what it has had. */
+static int catch_up(hd_web_peer *p, subscription *s)
+{
+    hd_chatlog_entry *entries = NULL;
+    size_t n = 0, i;
+    int err =
+        hd_chatlog_since(p->w->desk, HD_WEB_NAME, s->room->name, s->sent, HISTORY, &entries, &n);
+
+    for (i = 0; i < n; i++)
+        send_entry(p, s->label, &entries[i]);
+    if (n > 0)
+        s->sent = entries[n - 1].seq;
+    hd_chatlog_entries_free(entries, n);
+    return err;
+}
+
+/* After a commit: every page watching a room that changed gets what is new. */
+static void push(hd_web *w)
+{
+    hd_web_room *r;
+    size_t i, j;
+
+    while ((r = w->dirty) != NULL) {
+        w->dirty = r->next_dirty;
+        r->dirty = 0;
+        for (i = 0; i < r->n; i++)
+            for (j = 0; j < r->peers[i]->n_subs; j++)
+                if (r->peers[i]->subs[j].room == r && catch_up(r->peers[i], &r->peers[i]->subs[j]))
+                    hd_log(HD_LOG_ERROR, "event=web_push_failed error=\"%s\"", hd_error_last());
+        if (r->n == 0) {
+            hd_strmap_del(&w->rooms, r->name);
+            hd_free(r->peers);
+            hd_free(r->name);
+            hd_free(r);
+        }
+    }
+}
+
+static void on_push(hd_timer *t, void *payload)
+{
+    (void)t;
+    push(payload);
+}
+
+static void mark_dirty(hd_web *w, const char *room)
+{
+    hd_web_room *r = hd_strmap_get(&w->rooms, room);
+
+    if (r == NULL || r->dirty)
+        return; /* nobody is watching, or it is already marked */
+    r->dirty = 1;
+    r->next_dirty = w->dirty;
+    w->dirty = r;
+    if (!hd_timer_pending(w->push))
+        hd_timer_start(w->push, 0);
+}
+
+/* ---- subscriptions --------------------------------------------------------- */
+
+static void subscribe(hd_web_peer *p, const char *label, const char *room, int64_t since)
+{
+    hd_web *w = p->w;
+    hd_web_room *r = hd_strmap_get(&w->rooms, room);
+    subscription *s;
+
+    if (r == NULL) {
+        r = hd_calloc(1, sizeof(*r));
+        r->name = hd_strdup(room);
+        hd_strmap_put(&w->rooms, r->name, r);
+    }
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 2;
+        r->peers = hd_realloc(r->peers, r->cap * sizeof(*r->peers));
+    }
+    r->peers[r->n++] = p;
+    p->subs = hd_realloc(p->subs, (p->n_subs + 1) * sizeof(*p->subs));
+    s = &p->subs[p->n_subs++];
+    s->label = hd_strdup(label);
+    s->room = r;
+    s->sent = since > 0 ? since : 0;
+}
+
+static void unsubscribe_all(hd_web_peer *p)
+{
+    size_t i, j;
+
+    for (i = 0; i < p->n_subs; i++) {
+        hd_web_room *r = p->subs[i].room;
+
+        for (j = 0; j < r->n; j++)
+            if (r->peers[j] == p) {
+                r->peers[j] = r->peers[--r->n];
+                break;
+            }
+        /* A dirty room is freed by push(), which is already on its way. */
+        if (r->n == 0 && !r->dirty) {
+            hd_strmap_del(&p->w->rooms, r->name);
+            hd_free(r->peers);
+            hd_free(r->name);
+            hd_free(r);
+        }
+        hd_free(p->subs[i].label);
+    }
+    hd_free(p->subs);
+    p->subs = NULL;
+    p->n_subs = 0;
+}
+
+/* ---- frames in --------------------------------------------------------------- */
+
+/* The token bucket: BURST at once, then PER_SECOND. */
+static int allow(hd_web_peer *p)
+{
+    int64_t now = hd_loop_now_ms();
+
+    p->tokens += (double)(now - p->refilled_ms) * PER_SECOND / 1000.0;
+    if (p->tokens > BURST)
+        p->tokens = BURST;
+    p->refilled_ms = now;
+    if (p->tokens < 1.0)
+        return 0;
+    p->tokens -= 1.0;
+    return 1;
+}
+
+static int valid_id(const char *id)
+{
+    size_t n = id ? strlen(id) : 0, i;
+
+    if (n == 0 || n > MAX_CLIENT_ID)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!(id[i] == '-' || id[i] == '_' || id[i] == '.' || id[i] == ':' ||
+              (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') ||
+              (id[i] >= 'A' && id[i] <= 'Z')))
+            return 0;
+    return 1;
+}
+
+static void refuse(hd_web_peer *p, int err)
+{
+    send_error(p, err == HD_EEXPIRED ? "expired" : "unauthorized", NULL, hd_error_last());
+    hd_ws_close_with(p->ws, 1008, err == HD_EEXPIRED ? "expired" : "unauthorized");
+}
+
+static void on_hello(hd_web_peer *p, json_t *msg)
+{
+    hd_web *w = p->w;
+    const hd_config *cfg = hd_desk_config(w->desk);
+    json_t *v = json_object_get(msg, "v"), *since = json_object_get(msg, "since"), *rooms, *f;
+    const char *token = json_string_value(json_object_get(msg, "token"));
+    hd_employee *e = NULL;
+    char *room;
+    size_t i;
+    int err;
+
+    if ((v && (!json_is_integer(v) || json_integer_value(v) != 1)) ||
+        (since && !json_is_object(since))) {
+        send_error(p, "bad_frame", NULL, "hello needs v 1 and since as an object");
+        return;
+    }
+    if ((err = hd_web__identify(w, token, token ? NULL : p->header_user, &p->role, &e)) != 0) {
+        hd_log(HD_LOG_INFO, "event=web_refused reason=\"%s\"", hd_error_last());
+        refuse(p, err);
+        return;
+    }
+    p->me = e;
+    p->welcomed = 1;
+    rooms = json_array();
+    if (p->role == HD_WEB_EMPLOYEE) {
+        room = hd_sprintf("user:%s", hd_web__uid(e));
+        subscribe(p, "me", room, json_integer_value(json_object_get(since, "me")));
+        json_array_append_new(rooms, json_string("me"));
+        hd_free(room);
+    } else {
+        for (i = 0; i < cfg->n_groups; i++) {
+            const hd_group *g = &cfg->groups[i];
+
+            if (!hd_config_is_agent_of(g, e->username))
+                continue;
+            room = hd_sprintf("group:%s", g->name);
+            subscribe(p, g->name, room, json_integer_value(json_object_get(since, g->name)));
+            json_array_append_new(rooms, json_string(g->name));
+            hd_free(room);
+        }
+    }
+    f = json_pack("{s:s, s:i, s:s, s:{s:s, s:s}, s:o}", "type", "welcome", "v", 1, "role",
+                  p->role == HD_WEB_AGENT ? "agent" : "employee", "user", "username",
+                  hd_web__uid(e), "name", e->display_name ? e->display_name : hd_web__uid(e),
+                  "rooms", rooms);
+    send_json(p, f);
+    hd_log(HD_LOG_INFO, "event=web_hello user=%s role=%s", hd_web__uid(e),
+           p->role == HD_WEB_AGENT ? "agent" : "employee");
+    for (i = 0; i < p->n_subs; i++)
+        if (catch_up(p, &p->subs[i]) != 0)
+            hd_log(HD_LOG_ERROR, "event=web_replay_failed error=\"%s\"", hd_error_last());
+}
+
+/* Notices for the page whose turn this is, sent once the turn committed. */
+static void clear_notices(hd_web *w, int send)
+{
+    size_t i;
+
+    for (i = 0; i < w->ctx.n_notices; i++) {
+        if (send && w->ctx.peer && w->ctx.peer->ws)
+            send_json(w->ctx.peer,
+                      json_pack("{s:s, s:s, s:s}", "type", "notice", "room",
+                                w->ctx.room ? w->ctx.room : "me", "text", w->ctx.notices[i]));
+        hd_free(w->ctx.notices[i]);
+    }
+    hd_free(w->ctx.notices);
+    w->ctx.notices = NULL;
+    w->ctx.n_notices = 0;
+    w->ctx.peer = NULL;
+    w->ctx.room = NULL;
+}
+
+/*
+ * Run `turn` (and, for a click that carries one, the resolution note as a
+ * second turn) with the employee's own words first in the log; one
+ * transaction, acknowledged after it commits.
+ */
+static void intake(hd_web_peer *p, const char *id, const char *label, const hd_turn *turn,
+                   const char *note)
+{
+    hd_web *w = p->w;
+    hd_store *st = hd_desk_store(w->desk);
+    int64_t started = hd_loop_now_ms();
+    char *room = NULL, *body = NULL, *note_id = NULL;
+    hd_turn second;
+    int err;
+
+    if ((err = hd_store_begin(st)) != 0)
+        goto done;
+    if (turn->text) {
+        json_t *e =
+            json_pack("{s:s, s:s, s:s, s:s}", "from", "user", "text", turn->text, "client_id", id,
+                      "name", p->me->display_name ? p->me->display_name : turn->user_id);
+
+        body = json_dumps(e, JSON_COMPACT);
+        json_decref(e);
+        room = hd_sprintf("user:%s", turn->user_id);
+        err = hd_chatlog_append(w->desk, HD_WEB_NAME, room, body, turn->now, NULL);
+    }
+    w->ctx.peer = p;
+    w->ctx.room = label;
+    if (err == 0)
+        err = w->deliver(&w->base, turn, w->deliver_payload);
+    if (err == 0 && note) {
+        second = *turn;
+        second.click = NULL;
+        second.text = note;
+        second.overheard = 1;
+        second.event_id = note_id = hd_sprintf("%s:note", turn->event_id);
+        err = w->deliver(&w->base, &second, w->deliver_payload);
+    }
+    if (err == 0)
+        err = hd_store_commit(st);
+    else
+        hd_store_rollback(st);
+
+done:
+    if (err == 0 && room)
+        mark_dirty(w, room);
+    push(w);
+    clear_notices(w, err == 0);
+    if (err == 0 || err == HD_EEXISTS) {
+        send_ack(p, id, err == HD_EEXISTS);
+        if (err == 0) {
+            hd_metrics_add(w->metrics, "deskbot_messages_in_total", HD_WEB_NAME, 1);
+            hd_metrics_observe(w->metrics, "deskbot_intake_seconds",
+                               (double)(hd_loop_now_ms() - started) / 1000.0);
+        }
+    } else {
+        hd_log(HD_LOG_ERROR, "event=web_turn_failed user=%s error=\"%s\"", turn->user_id,
+               hd_error_last());
+        send_error(p, "busy", id, "the desk could not save that; it was not kept");
+    }
+    hd_free(note_id);
+    hd_free(body);
+    hd_free(room);
+}
+
+static void on_say_or_click(hd_web_peer *p, json_t *msg, int click)
+{
+    const hd_config *cfg = hd_desk_config(p->w->desk);
+    const char *id = json_string_value(json_object_get(msg, "id"));
+    const char *text = json_string_value(json_object_get(msg, "text"));
+    const char *action = json_string_value(json_object_get(msg, "action"));
+    const char *room = json_string_value(json_object_get(msg, "room"));
+    const char *note = json_string_value(json_object_get(msg, "note"));
+    char *event_id;
+    hd_turn turn;
+    size_t i;
+
+    if (!valid_id(id)) {
+        send_error(p, "bad_frame", NULL, "id must be 1 to 64 letters, digits or -_.:");
+        return;
+    }
+    if (click ? action == NULL || (note && room == NULL) : text == NULL) {
+        send_error(p, "bad_frame", id, click ? "click needs an action" : "say needs text");
+        return;
+    }
+    if ((text && strlen(text) > (size_t)cfg->web_max_text) ||
+        (note && strlen(note) > (size_t)cfg->web_max_text)) {
+        send_error(p, "too_long", id, "the text is longer than this desk accepts");
+        return;
+    }
+    if (p->role == HD_WEB_AGENT ? !click : room != NULL) {
+        send_error(p, "unauthorized", id,
+                   p->role == HD_WEB_AGENT ? "the agents' page only presses buttons"
+                                           : "rooms are for agents");
+        return;
+    }
+    for (i = 0; room && i < p->n_subs && strcmp(p->subs[i].label, room) != 0; i++)
+        ;
+    if (room && i == p->n_subs) {
+        send_error(p, "unauthorized", id, "not one of your rooms");
+        return;
+    }
+    if (!click)
+        send_json(p, json_pack("{s:s, s:s}", "type", "typing", "room", "me"));
+    /* Ids are the page's own: scoped to the user, they cannot touch anyone else's. */
+    event_id = hd_sprintf("%s:%s", hd_web__uid(p->me), id);
+    memset(&turn, 0, sizeof(turn));
+    turn.channel = HD_WEB_NAME;
+    turn.user_id = hd_web__uid(p->me);
+    turn.username = p->me->username;
+    turn.display_name = p->me->display_name;
+    turn.email = p->me->email;
+    turn.text = click ? NULL : text;
+    turn.click = click ? action : NULL;
+    turn.event_id = event_id;
+    turn.now = now_s();
+    intake(p, id, room, &turn, click ? note : NULL);
+    hd_free(event_id);
+}
+
+static void on_text(hd_ws *ws, const char *data, size_t len, void *payload)
+{
+    hd_web_peer *p = payload;
+    json_error_t jerr;
+    json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *type = json_string_value(json_object_get(msg, "type"));
+    const char *id = json_string_value(json_object_get(msg, "id"));
+
+    (void)ws;
+    if (!allow(p)) {
+        send_error(p, "rate_limited", valid_id(id) ? id : NULL,
+                   "slow down: at most 5 messages a second");
+        if (++p->dropped > MAX_DROPPED)
+            hd_ws_close_with(p->ws, 1008, "too many messages");
+        goto cleanup;
+    }
+    p->dropped = 0;
+    if (!json_is_object(msg)) {
+        send_error(p, "bad_json", NULL, "a frame is one JSON object");
+    } else if (type == NULL) {
+        send_error(p, "bad_frame", valid_id(id) ? id : NULL, "a frame needs a type");
+    } else if (!p->welcomed) {
+        if (strcmp(type, "hello") == 0)
+            on_hello(p, msg);
+        else
+            send_error(p, "bad_frame", valid_id(id) ? id : NULL, "say hello first");
+    } else if (strcmp(type, "say") == 0 || strcmp(type, "click") == 0) {
+        on_say_or_click(p, msg, strcmp(type, "click") == 0);
+    } else {
+        send_error(p, "bad_frame", valid_id(id) ? id : NULL, "unknown type");
+    }
+
+cleanup:
+    json_decref(msg);
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
+static int on_accept(hd_ws *ws, const hd_http_request *req, void *payload)
+{
+    hd_web *w = payload;
+    const char *header = hd_desk_config(w->desk)->web_trusted_header;
+    hd_web_peer *p;
+
+    if (w->stopping)
+        return -1;
+    p = hd_calloc(1, sizeof(*p));
+    p->w = w;
+    p->ws = ws;
+    p->tokens = BURST;
+    p->refilled_ms = hd_loop_now_ms();
+    if (header && hd_http_header(req, header, p->header_user, sizeof(p->header_user)) < 0)
+        p->header_user[0] = '\0';
+    p->next = w->peers;
+    if (p->next)
+        p->next->prev = p;
+    w->peers = p;
+    w->n_peers++;
+    hd_ws_set_payload(ws, p);
+    return 0;
+}
+
+static void on_open(hd_ws *ws, void *payload)
+{
+    (void)ws;
+    (void)payload;
+}
+
+static void on_closed(hd_ws *ws, const char *why, void *payload)
+{
+    hd_web_peer *p = payload;
+    hd_web *w = p->w;
+
+    (void)ws;
+    (void)why;
+    if (w->ctx.peer == p)
+        w->ctx.peer = NULL;
+    unsubscribe_all(p);
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        w->peers = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    w->n_peers--;
+    hd_employee_free(p->me);
+    hd_free(p);
+}
+
+/* ---- the channel ------------------------------------------------------------- */
+
+static int web_start(hd_channel *ch, hd_deliver_fn deliver, void *payload)
+{
+    hd_web *w = (hd_web *)ch;
+    hd_ws_server srv;
+
+    w->deliver = deliver;
+    w->deliver_payload = payload;
+    memset(&srv, 0, sizeof(srv));
+    srv.path = "/ws";
+    srv.accept = on_accept;
+    srv.events.open = on_open;
+    srv.events.text = on_text;
+    srv.events.closed = on_closed;
+    srv.max_message = (size_t)hd_desk_config(w->desk)->web_max_frame;
+    srv.payload = w;
+    hd_loop_serve_ws(w->loop, &srv);
+    w->started = 1;
+    return 0;
+}
+
+/* The stored entry of a bot message. The caller frees it. */
+static char *entry_body(const hd_message *m)
+{
+    json_t *e = json_pack("{s:s, s:s}", "from", "bot", "text", m->text ? m->text : "");
+    char *body;
+    size_t i;
+
+    if (m->id)
+        json_object_set_new(e, "id", json_string(m->id));
+    if (m->replaces)
+        json_object_set_new(e, "replaces", json_string(m->replaces));
+    if (m->card_title) {
+        json_t *fields = json_array();
+
+        for (i = 0; i < m->n_fields; i++)
+            json_array_append_new(fields,
+                                  json_pack("[s, s]", m->fields[i].name, m->fields[i].value));
+        json_object_set_new(e, "card",
+                            json_pack("{s:s, s:o}", "title", m->card_title, "fields", fields));
+    }
+    if (m->n_buttons) {
+        static const char *const styles[] = {"default", "primary", "danger"};
+        json_t *buttons = json_array();
+
+        for (i = 0; i < m->n_buttons; i++) {
+            json_t *b = json_pack("{s:s, s:s, s:s}", "action", m->buttons[i].action, "label",
+                                  m->buttons[i].label, "style", styles[m->buttons[i].style]);
+
+            if (m->buttons[i].name)
+                json_object_set_new(b, "name", json_string(m->buttons[i].name));
+            json_array_append_new(buttons, b);
+        }
+        json_object_set_new(e, "buttons", buttons);
+    }
+    body = json_dumps(e, JSON_COMPACT);
+    json_decref(e);
+    return body;
+}
+
+static int web_send(hd_channel *ch, const hd_message *m)
+{
+    hd_web *w = (hd_web *)ch;
+    hd_web_peer *clicker = w->ctx.peer;
+    char *room, *body;
+    int err;
+
+    if (m->to == NULL)
+        return 0;
+    /* An agent's own answer to a press in a room is for that page only. */
+    if (clicker && clicker->role == HD_WEB_AGENT && strcmp(m->to, hd_web__uid(clicker->me)) == 0 &&
+        m->n_buttons == 0 && m->replaces == NULL) {
+        w->ctx.notices = hd_realloc(w->ctx.notices, (w->ctx.n_notices + 1) * sizeof(char *));
+        w->ctx.notices[w->ctx.n_notices++] = hd_strdup(m->text ? m->text : "");
+        return 0;
+    }
+    room = strncmp(m->to, "group:", 6) == 0 ? hd_strdup(m->to) : hd_sprintf("user:%s", m->to);
+    body = entry_body(m);
+    if ((err = hd_chatlog_append(w->desk, HD_WEB_NAME, room, body, now_s(), NULL)) == 0) {
+        /* Pushed once the caller's transaction is over; if it rolled back, nothing is new. */
+        mark_dirty(w, room);
+        hd_metrics_add(w->metrics, "deskbot_messages_out_total", HD_WEB_NAME, 1);
+    }
+    hd_free(body);
+    hd_free(room);
+    return err;
+}
+
+static void web_stop(hd_channel *ch)
+{
+    hd_web *w = (hd_web *)ch;
+    hd_web_peer *p;
+
+    w->stopping = 1;
+    for (p = w->peers; p; p = p->next)
+        hd_ws_close_with(p->ws, 1001, "the desk is restarting");
+}
+
+static const char *web_status(const hd_channel *ch)
+{
+    const hd_web *w = (const hd_web *)ch;
+
+    return w->stopping ? "stopped" : w->started ? "connected" : "connecting";
+}
+
+static void web_free(hd_channel *ch)
+{
+    hd_web *w = (hd_web *)ch;
+    hd_web_peer *p;
+    hd_web_room *r;
+
+    if (w == NULL)
+        return;
+    /* The loop is gone by now: its sockets were closed and reported. */
+    while ((p = w->peers) != NULL) {
+        w->peers = p->next;
+        unsubscribe_all(p);
+        hd_employee_free(p->me);
+        hd_free(p);
+    }
+    /* Every room left is one that was waiting for a push. */
+    while ((r = w->dirty) != NULL) {
+        w->dirty = r->next_dirty;
+        hd_free(r->peers);
+        hd_free(r->name);
+        hd_free(r);
+    }
+    clear_notices(w, 0);
+    hd_strmap_free(&w->rooms);
+    hd_timer_free(w->push);
+    hd_free(w);
+}
+
+static const hd_channel_type web_type = {HD_WEB_NAME, web_start, web_send,    web_stop,
+                                         web_status,  web_free,  hd_web__http};
+
+int hd_web_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metrics *metrics)
+{
+    const hd_config *cfg = hd_desk_config(desk);
+    hd_web *w;
+    int err;
+
+    *out = NULL;
+    if (!cfg->web_enabled)
+        return HD_ENOTFOUND;
+    w = hd_calloc(1, sizeof(*w));
+    w->base.type = &web_type;
+    w->loop = loop;
+    w->desk = desk;
+    w->metrics = metrics;
+    if ((err = hd_secret_get(desk, HD_WEB_SECRET, w->key, sizeof(w->key), now_s())) != 0) {
+        hd_free(w);
+        return err;
+    }
+    w->dev_login = strcmp(cfg->web_dev_login, "on") == 0 ||
+                   (strcmp(cfg->web_dev_login, "auto") == 0 &&
+                    (strncmp(cfg->http_listen, "127.", 4) == 0 ||
+                     strncmp(cfg->http_listen, "localhost:", 10) == 0));
+    w->push = hd_timer_new(loop, on_push, w);
+    hd_log(HD_LOG_INFO, "event=web_ready dev_login=%s trusted_header=%s",
+           w->dev_login ? "on" : "off", cfg->web_trusted_header ? "set" : "none");
+    *out = &w->base;
+    return 0;
+}
