@@ -208,8 +208,8 @@ size_t hd_ws_queued(const hd_ws *ws);
 int hd_ws_send(hd_ws *ws, const char *data, size_t len);
 
 /*
- * hd_ws_close - close (a close frame, and the TCP connection at the latest
- * a second later). `closed` follows.
+ * hd_ws_close - close once what is queued is written (a close frame, and
+ * the TCP connection at the latest a second later). `closed` follows.
  */
 void hd_ws_close(hd_ws *ws);
 

@@ -174,6 +174,7 @@ static void page_open(hd_buf *b, const char *title)
 {
     put(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<link rel=\"icon\" href=\"data:,\">"
            "<link rel=\"stylesheet\" href=\"/static/style.css\"><title>");
     put_escaped(b, title);
     put(b, "</title></head><body class=\"plain\"><main class=\"plain-page\"><h1>");

@@ -86,11 +86,6 @@ static int on_writeable(hd_ws *ws, struct lws *wsi)
 {
     frame *f;
 
-    if (ws->closing) {
-        lws_close_reason(wsi, (enum lws_close_status)ws->close_code,
-                         (unsigned char *)ws->close_reason, strlen(ws->close_reason));
-        return -1;
-    }
     while ((f = ws->head) != NULL) {
         if (lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
             set_why(ws, "write failed", 12);
@@ -104,8 +99,14 @@ static int on_writeable(hd_ws *ws, struct lws *wsi)
         if (lws_send_pipe_choked(wsi))
             break;
     }
-    if (ws->head)
+    if (ws->head) {
         lws_callback_on_writable(wsi);
+    } else if (ws->closing) {
+        /* What was queued before the close went out first (an error saying why). */
+        lws_close_reason(wsi, (enum lws_close_status)ws->close_code,
+                         (unsigned char *)ws->close_reason, strlen(ws->close_reason));
+        return -1;
+    }
     return 0;
 }
 

@@ -5,7 +5,11 @@
 # also runs the libFuzzer targets for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh packages clang libclang-rt-14-dev clang-format jq sqlite3 curl
+scripts/setup.sh packages clang libclang-rt-14-dev clang-format jq sqlite3 curl chromium
+# The browser test's driver: Node.js and npm from Debian unless the machine has them.
+command -v npm >/dev/null || scripts/setup.sh packages nodejs npm
+echo "==> installing the browser test's npm packages (tests/browser)"
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 scripts/setup.sh build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHD_WERROR=ON
 echo "==> testing build (gcc)"

@@ -283,13 +283,10 @@ int slackbot_log_has(const slackbot *b, const char *needle)
     return found;
 }
 
-char *slackbot_get(const slackbot *b, const char *path)
+int slackbot_port(const slackbot *b)
 {
-    char *log = read_log(b), *p, request[512], *out = NULL, *body;
-    size_t len = 0, cap = 4096;
-    struct sockaddr_in addr;
-    int fd, port = 0;
-    ssize_t got;
+    char *log = read_log(b), *p;
+    int port = 0;
 
     /* The last start's "event=start … port=N". */
     for (p = log; p && (p = strstr(p, "event=start")) != NULL; p++) {
@@ -299,6 +296,17 @@ char *slackbot_get(const slackbot *b, const char *path)
             port = atoi(q + 6);
     }
     free(log);
+    return port > 0 ? port : -1;
+}
+
+char *slackbot_get(const slackbot *b, const char *path)
+{
+    char request[512], *out = NULL, *body;
+    size_t len = 0, cap = 4096;
+    struct sockaddr_in addr;
+    int fd, port = slackbot_port(b);
+    ssize_t got;
+
     if (port <= 0 || (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
         return NULL;
     memset(&addr, 0, sizeof(addr));

@@ -72,6 +72,9 @@ int slackbot_sql_exec(const slackbot *b, const char *sql);
  */
 char *slackbot_get(const slackbot *b, const char *path);
 
+/* slackbot_port - the port of the bot's HTTP listener (read from its log), or -1. */
+int slackbot_port(const slackbot *b);
+
 /* slackbot_log_has - whether the bot's log contains `needle`. */
 int slackbot_log_has(const slackbot *b, const char *needle);
 

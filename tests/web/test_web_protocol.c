@@ -1,0 +1,424 @@
+/*
+ * test_web_protocol.c - the web chat's protocol without a browser: the real
+ * `deskbot run`, a raw WebSocket client (wsclient.c) and the frames of
+ * docs/webchat-protocol.md. Sign-in (good, forged, expired and misplaced
+ * tokens, the trusted header), exactly-once frames and replay by sequence
+ * number, malformed and oversize frames, invalid UTF-8, a flood from one
+ * connection that leaves another unaffected, and a foreign Origin.
+ */
+#include "harness.h"
+#include "slackbot.h"
+#include "wsclient.h"
+
+#include "chan_web.h"
+#include "webauth.h"
+
+#include "hd/chatlog.h"
+#include "hd/config.h"
+#include "hd/embedded.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#define WAIT 10000
+
+static const char *binary;
+static slackbot b; /* the bot (and an idle fake Slack); torn down after each test */
+
+/* A sign-in token for `who` made the way `deskbot webchat-link` makes it. */
+static char *token_for(hd_web_role role, const char *who, int64_t expires_in)
+{
+    char db[1100], conf[1100], *url = NULL, *token = NULL;
+    unsigned char key[HD_WEBAUTH_KEY];
+    hd_config *cfg = NULL;
+    hd_desk *desk = NULL;
+    int64_t now = (int64_t)time(NULL);
+
+    snprintf(db, sizeof(db), "%s/deskbot.db", b.dir);
+    snprintf(conf, sizeof(conf), "%s/config.json", b.dir);
+    if (hd_config_load(&cfg, hd_embedded_find("deskbot.json"), conf) != 0 ||
+        hd_desk_open(&desk, cfg, db) != 0)
+        goto cleanup;
+    if (expires_in > 0) {
+        if (hd_web_link(desk, role, who, (int)(expires_in / 3600), now, &url) == 0)
+            token = strdup(strstr(url, "token=") + 6);
+    } else if (hd_secret_get(desk, "web_token_key", key, sizeof(key), now) == 0) {
+        char *t = hd_webauth_issue(key, role, who, now + expires_in);
+
+        token = strdup(t);
+        hd_free(t);
+    }
+
+cleanup:
+    hd_free(url);
+    hd_desk_close(desk);
+    hd_config_free(cfg);
+    return token;
+}
+
+/* Start the bot, with setting `key` set to `value` in its configuration when key is not NULL. */
+static void start_with(const char *key, const char *value)
+{
+    char path[1100];
+    json_t *conf;
+
+    slackbot_setup(&b, binary);
+    if (key) {
+        snprintf(path, sizeof(path), "%s/config.json", b.dir);
+        conf = json_load_file(path, 0, NULL);
+        json_object_set_new(conf, key, json_string(value));
+        json_dump_file(conf, path, 0);
+        json_decref(conf);
+    }
+    if (slackbot_start(&b) != 0)
+        fprintf(stderr, "the bot did not start; see %s/deskbot.log\n", b.dir);
+}
+
+static void start(void)
+{
+    start_with(NULL, NULL);
+}
+
+/* Connect and say hello as `token`; the welcome frame, or NULL. */
+static json_t *hello(wsc *c, const char *token, json_t *since)
+{
+    json_t *f = json_pack("{s:s, s:i}", "type", "hello", "v", 1);
+
+    if (wsc_connect(c, slackbot_port(&b), "/ws", NULL) != 101)
+        return NULL;
+    if (token)
+        json_object_set_new(f, "token", json_string(token));
+    if (since)
+        json_object_set_new(f, "since", since);
+    wsc_send_json(c, f);
+    return wsc_expect(c, "welcome", WAIT);
+}
+
+static int say(wsc *c, const char *id, const char *text)
+{
+    return wsc_send_json(c, json_pack("{s:s, s:s, s:s}", "type", "say", "id", id, "text", text));
+}
+
+/* The error frame the server answers with next (skipping others), or NULL. */
+static char *error_code(wsc *c)
+{
+    json_t *e = wsc_expect(c, "error", WAIT);
+    char *code = e ? strdup(json_string_value(json_object_get(e, "code"))) : NULL;
+
+    json_decref(e);
+    return code;
+}
+
+/* Read frames until an ack for `id` (1), counting entries into *entries; 0 on timeout. */
+static int until_ack(wsc *c, const char *id, int *entries, int *duplicate)
+{
+    json_t *j;
+
+    while ((j = wsc_recv_json(c, WAIT)) != NULL) {
+        const char *type = json_string_value(json_object_get(j, "type"));
+
+        if (type && strcmp(type, "entry") == 0 && entries)
+            (*entries)++;
+        if (type && strcmp(type, "ack") == 0 &&
+            strcmp(json_string_value(json_object_get(j, "id")), id) == 0) {
+            if (duplicate)
+                *duplicate = json_is_true(json_object_get(j, "duplicate"));
+            json_decref(j);
+            return 1;
+        }
+        json_decref(j);
+    }
+    return 0;
+}
+
+static void test_web_protocol__pages_and_tokens(void)
+{
+    char *head = NULL, *body = NULL, *good, *expired, *agent, path[1200];
+    int port;
+
+    start();
+    port = slackbot_port(&b);
+    ASSERT(port > 0);
+    ASSERT_INT_EQ(wsc_http_get(port, "/", NULL, &head, &body), 200);
+    ASSERT(strstr(head, "content-security-policy: default-src 'self'") != NULL);
+    ASSERT(strstr(body, "/static/chat.js") != NULL);
+    free(head);
+    free(body);
+    ASSERT_INT_EQ(wsc_http_get(port, "/static/common.js", NULL, NULL, NULL), 200);
+    ASSERT_INT_EQ(wsc_http_get(port, "/static/../deskbot.json", NULL, NULL, NULL), 404);
+    ASSERT_INT_EQ(wsc_http_get(port, "/static/nothing.js", NULL, NULL, NULL), 404);
+
+    good = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    expired = token_for(HD_WEB_EMPLOYEE, "alice", -60);
+    agent = token_for(HD_WEB_AGENT, "carol", 3600);
+    ASSERT(good && expired && agent);
+    /* An agent link only for agents. */
+    ASSERT(token_for(HD_WEB_AGENT, "tom", 3600) == NULL);
+
+    snprintf(path, sizeof(path), "/?token=%s", good);
+    ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 200);
+    /* One changed character of the signature: a clear page, not the chat. */
+    good[strlen(good) - 2] = good[strlen(good) - 2] == 'A' ? 'B' : 'A';
+    snprintf(path, sizeof(path), "/?token=%s", good);
+    ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, &body), 403);
+    ASSERT(strstr(body, "not valid") != NULL);
+    free(body);
+    snprintf(path, sizeof(path), "/?token=%s", expired);
+    ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, &body), 403);
+    ASSERT(strstr(body, "expired") != NULL);
+    free(body);
+    /* An agent's link on the employees' page, and the agents' page with it. */
+    snprintf(path, sizeof(path), "/?token=%s", agent);
+    ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 403);
+    snprintf(path, sizeof(path), "/agents?token=%s", agent);
+    ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 200);
+    /* The bot is still there after all that. */
+    ASSERT_INT_EQ(wsc_http_get(port, "/healthz", NULL, NULL, NULL), 200);
+    free(good);
+    free(expired);
+    free(agent);
+}
+
+static void test_web_protocol__sign_in_over_the_socket(void)
+{
+    char *good, *expired, *code;
+    wsc c;
+    json_t *w;
+
+    start();
+    good = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    expired = token_for(HD_WEB_EMPLOYEE, "alice", -60);
+    ASSERT(good && expired);
+
+    /* A forged token: unauthorized, then the socket closes with 1008. */
+    ASSERT(hello(&c, "v1.e.YWxpY2U.99999999999.AAAA", NULL) == NULL);
+    wsc_close(&c);
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
+    wsc_send_json(&c, json_pack("{s:s, s:s}", "type", "hello", "token", "v1.a.Ym9i.1.AAAA"));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "unauthorized");
+    free(code);
+    ASSERT_INT_EQ(wsc_wait_close(&c, WAIT), 1008);
+    wsc_close(&c);
+
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
+    wsc_send_json(&c, json_pack("{s:s, s:s}", "type", "hello", "token", expired));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "expired");
+    free(code);
+    wsc_close(&c);
+
+    /* Nothing before hello; then the real thing. */
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
+    say(&c, "c-1", "hello?");
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "bad_frame");
+    free(code);
+    wsc_close(&c);
+    w = hello(&c, good, NULL);
+    ASSERT(w != NULL);
+    ASSERT_STR_EQ(json_string_value(json_object_get(w, "role")), "employee");
+    ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(w, "user"), "username")),
+                  "alice");
+    json_decref(w);
+    /* An employee cannot press in an agents' room. */
+    wsc_send_json(&c, json_pack("{s:s, s:s, s:s, s:s}", "type", "click", "id", "c-2", "action", "x",
+                                "room", "desktop-support"));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "unauthorized");
+    free(code);
+    wsc_close(&c);
+
+    /* A page from another site cannot open the socket. */
+    ASSERT(wsc_connect(&c, slackbot_port(&b), "/ws", "Origin: http://evil.example\r\n") != 101);
+    wsc_close(&c);
+    free(good);
+    free(expired);
+}
+
+static void test_web_protocol__exactly_once_and_replay(void)
+{
+    char *token, *n1, *n2;
+    int entries = 0, dup = 0, replayed = 0;
+    json_t *j;
+    wsc c;
+
+    start();
+    token = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    ASSERT(hello(&c, token, NULL) != NULL);
+    say(&c, "c-100", "my laptop is very slow since this morning");
+    ASSERT(until_ack(&c, "c-100", &entries, &dup));
+    ASSERT(entries >= 2); /* her words, then the bot's answer */
+    ASSERT(!dup);
+    n1 = slackbot_sql(&b, "SELECT count(*) FROM chatlog WHERE room = 'user:alice'");
+    ASSERT_INT_EQ(atoi(n1), entries);
+
+    /* The same frame again, as after a reconnect: acknowledged, nothing more. */
+    entries = 0;
+    say(&c, "c-100", "my laptop is very slow since this morning");
+    ASSERT(until_ack(&c, "c-100", &entries, &dup));
+    ASSERT(dup);
+    ASSERT_INT_EQ(entries, 0);
+    n2 = slackbot_sql(&b, "SELECT count(*) FROM chatlog WHERE room = 'user:alice'");
+    ASSERT_STR_EQ(n1, n2);
+    wsc_close(&c);
+
+    /* A page that saw everything gets nothing; one that saw nothing gets it all, once each. */
+    ASSERT(hello(&c, token, json_pack("{s:i}", "me", atoi(n1))) != NULL);
+    ASSERT((j = wsc_recv_json(&c, 500)) == NULL);
+    wsc_close(&c);
+    ASSERT(hello(&c, token, NULL) != NULL);
+    while ((j = wsc_recv_json(&c, 500)) != NULL) {
+        ASSERT_INT_EQ(json_integer_value(json_object_get(j, "seq")), replayed + 1);
+        replayed++;
+        json_decref(j);
+    }
+    ASSERT_INT_EQ(replayed, atoi(n1));
+    wsc_close(&c);
+    free(n1);
+    free(n2);
+    free(token);
+}
+
+static void test_web_protocol__bad_frames(void)
+{
+    static const char bad_utf8[] = "{\"type\":\"say\",\"id\":\"c-9\",\"text\":\"\xc3\x28\"}";
+    char *token, *code, *big;
+    size_t n = 20000;
+    wsc c;
+
+    start();
+    token = token_for(HD_WEB_EMPLOYEE, "maria", 3600);
+    ASSERT(hello(&c, token, NULL) != NULL);
+    wsc_send(&c, WSC_TEXT, "not json", 8);
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "bad_json");
+    free(code);
+    wsc_send(&c, WSC_TEXT, "[1,2]", 5);
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "bad_json");
+    free(code);
+    wsc_send_json(&c, json_pack("{s:s, s:s}", "type", "dance", "id", "c-3"));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "bad_frame");
+    free(code);
+    say(&c, "not an id!", "hi");
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "bad_frame");
+    free(code);
+    /* Text over web_max_text (8,000 bytes) in a frame under the limit. */
+    big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[9000] = '\0';
+    say(&c, "c-4", big);
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "too_long");
+    free(code);
+    /* Still usable after all of that. */
+    say(&c, "c-5", "hello");
+    ASSERT(until_ack(&c, "c-5", NULL, NULL));
+
+    /* A frame over 16 KB closes the socket with 1009. */
+    big[9000] = 'a';
+    big[n] = '\0';
+    say(&c, "c-6", big);
+    ASSERT_INT_EQ(wsc_wait_close(&c, WAIT), 1009);
+    wsc_close(&c);
+    free(big);
+
+    /* Text that is not UTF-8 closes it with 1007. */
+    ASSERT(hello(&c, token, NULL) != NULL);
+    wsc_send(&c, WSC_TEXT, bad_utf8, strlen(bad_utf8));
+    ASSERT_INT_EQ(wsc_wait_close(&c, WAIT), 1007);
+    wsc_close(&c);
+
+    /* Nothing of it was kept: maria's room has her hello and its answer only. */
+    code = slackbot_sql(&b, "SELECT count(*) FROM chatlog WHERE room = 'user:maria' AND"
+                            " body LIKE '%\"from\":\"user\"%'");
+    ASSERT_STR_EQ(code, "1");
+    free(code);
+    free(token);
+}
+
+static void test_web_protocol__flood_is_contained(void)
+{
+    char *flooder, *other, id[32];
+    int limited = 0, i;
+    wsc a, c;
+    json_t *j;
+
+    start();
+    flooder = token_for(HD_WEB_EMPLOYEE, "tom", 3600);
+    other = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    ASSERT(hello(&a, flooder, NULL) != NULL);
+    ASSERT(hello(&c, other, NULL) != NULL);
+    for (i = 0; i < 40; i++) {
+        snprintf(id, sizeof(id), "f-%d", i);
+        say(&a, id, "hi");
+    }
+    /* alice is answered while tom's flood is being turned away. */
+    say(&c, "c-1", "hello");
+    ASSERT(until_ack(&c, "c-1", NULL, NULL));
+    while ((j = wsc_recv_json(&a, 1000)) != NULL) {
+        const char *code = json_string_value(json_object_get(j, "code"));
+
+        limited += code && strcmp(code, "rate_limited") == 0;
+        json_decref(j);
+    }
+    ASSERT(limited >= 25); /* 40 sent, a burst of 10 allowed */
+    /* Going on regardless closes the flooder's socket, and only it. */
+    for (i = 0; i < 80; i++) {
+        snprintf(id, sizeof(id), "g-%d", i);
+        say(&a, id, "hi");
+    }
+    ASSERT_INT_EQ(wsc_wait_close(&a, WAIT), 1008);
+    say(&c, "c-2", "are you there?");
+    ASSERT(until_ack(&c, "c-2", NULL, NULL));
+    wsc_close(&a);
+    wsc_close(&c);
+    free(flooder);
+    free(other);
+}
+
+static void test_web_protocol__trusted_header(void)
+{
+    wsc c;
+    json_t *w;
+    char *code;
+
+    start_with("web_trusted_header", "X-Remote-User");
+    /* The proxy vouches for maria: no token needed. */
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", "X-Remote-User: maria\r\n"), 101);
+    wsc_send_json(&c, json_pack("{s:s}", "type", "hello"));
+    w = wsc_expect(&c, "welcome", WAIT);
+    ASSERT(w != NULL);
+    ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(w, "user"), "username")),
+                  "maria");
+    json_decref(w);
+    wsc_close(&c);
+    /* Without it, or naming nobody, no way in. */
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
+    wsc_send_json(&c, json_pack("{s:s}", "type", "hello"));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "unauthorized");
+    free(code);
+    wsc_close(&c);
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", "X-Remote-User: mallory\r\n"), 101);
+    wsc_send_json(&c, json_pack("{s:s}", "type", "hello"));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "unauthorized");
+    free(code);
+    wsc_close(&c);
+}
+
+int main(int argc, char **argv)
+{
+    binary = slackbot_binary(argc, argv);
+    SLACKBOT_RUN(b, test_web_protocol__pages_and_tokens);
+    SLACKBOT_RUN(b, test_web_protocol__sign_in_over_the_socket);
+    SLACKBOT_RUN(b, test_web_protocol__exactly_once_and_replay);
+    SLACKBOT_RUN(b, test_web_protocol__bad_frames);
+    SLACKBOT_RUN(b, test_web_protocol__flood_is_contained);
+    SLACKBOT_RUN(b, test_web_protocol__trusted_header);
+    return harness_result();
+}
