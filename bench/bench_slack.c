@@ -20,6 +20,7 @@
  * VmHWM). A user's k-th reply answers their k-th message: each turn
  * answers with one message.
  */
+#include "benchproc.h"
 #include "slack/slackbot.h"
 
 #include <signal.h>
@@ -47,62 +48,6 @@ typedef struct sample {
     long long sent_ms;
     char *envelope;
 } sample;
-
-static double cpu_seconds(pid_t pid)
-{
-    char path[64], buf[1024], *p;
-    unsigned long utime = 0, stime = 0;
-    FILE *f;
-    int i;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    if (fgets(buf, sizeof(buf), f) == NULL)
-        buf[0] = '\0';
-    fclose(f);
-    /* Fields 14 and 15 after the ")" that ends the command name. */
-    p = strrchr(buf, ')');
-    for (i = 0; p && i < 12; i++)
-        p = strchr(p + 1, ' ');
-    if (p)
-        sscanf(p + 1, "%lu %lu", &utime, &stime);
-    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
-}
-
-static long peak_rss_kb(pid_t pid)
-{
-    char path[64], line[256];
-    long kb = 0;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    fclose(f);
-    return kb;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double pct(long long *v, size_t n, double p)
-{
-    size_t i;
-
-    if (n == 0)
-        return -1;
-    qsort(v, n, sizeof(*v), cmp_ll);
-    i = (size_t)(p * (double)(n - 1) + 0.5);
-    return (double)v[i];
-}
 
 static void user_name(char *buf, size_t size, int i)
 {
@@ -161,7 +106,7 @@ static void phase(const char *binary, int users, int messages, int rate)
     warm = fake_slack_count(b.slack, NULL, NULL);
     base = replies_so_far(&b);
 
-    cpu0 = cpu_seconds(b.pid);
+    cpu0 = bench_cpu_seconds(b.pid);
     t0 = fake_slack_now_ms();
     for (i = 0; i < (size_t)messages; i++) {
         int u = (int)(i % (size_t)users);
@@ -180,7 +125,7 @@ static void phase(const char *binary, int users, int messages, int rate)
     for (k = 0; k < 6000 && replies_so_far(&b) - base < (size_t)messages; k++)
         usleep(10000);
     t_end = fake_slack_now_ms();
-    cpu1 = cpu_seconds(b.pid);
+    cpu1 = bench_cpu_seconds(b.pid);
 
     for (i = 0; i < (size_t)messages; i++) {
         long long a = s[i].envelope ? fake_slack_ack_ms(b.slack, s[i].envelope) : -1;
@@ -216,10 +161,10 @@ static void phase(const char *binary, int users, int messages, int rate)
            "\"cpu_us_per_message\":%.1f,\"peak_rss_mb\":%.1f,\"wall_s\":%.2f}\n",
            rate > 0 ? "open" : "closed", rate, users, messages, n_ack, n_reply,
            n_ack / ((double)(last_ack - t0 + 1) / 1000.0),
-           n_reply / ((double)(last_reply - t0 + 1) / 1000.0), pct(ack, n_ack, 0.50),
-           pct(ack, n_ack, 0.99), pct(reply, n_reply, 0.50), pct(reply, n_reply, 0.99),
-           (cpu1 - cpu0) * 1e6 / messages, peak_rss_kb(b.pid) / 1024.0,
-           (double)(t_end - t0) / 1000.0);
+           n_reply / ((double)(last_reply - t0 + 1) / 1000.0), bench_pct(ack, n_ack, 0.50),
+           bench_pct(ack, n_ack, 0.99), bench_pct(reply, n_reply, 0.50),
+           bench_pct(reply, n_reply, 0.99), (cpu1 - cpu0) * 1e6 / messages,
+           bench_peak_rss_kb(b.pid) / 1024.0, (double)(t_end - t0) / 1000.0);
     fflush(stdout);
     slackbot_kill(&b, SIGTERM);
     slackbot_teardown(&b);

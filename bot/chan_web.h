@@ -24,9 +24,11 @@ int hd_web_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metric
 /*
  * hd_web_link - a sign-in URL for `who` (a username or email of the
  * directory) valid for `hours`: the employee chat, or the agents' room for
- * HD_WEB_AGENT. Returns 0 and the URL (the caller's) in *out; HD_ENOTFOUND
- * for nobody of that name, HD_EPERM for an agent link to someone who is
- * no group's agent, or a database error.
+ * HD_WEB_AGENT, on web_public_url (else http://<http_listen>). Returns 0
+ * and the URL (the caller's) in *out; HD_ENOTFOUND for nobody of that
+ * name, HD_EPERM for an agent link to someone who is no group's agent,
+ * HD_ECONFIG when the address is not known (port 0 and no public URL), or
+ * a database error.
  */
 int hd_web_link(hd_desk *desk, hd_web_role role, const char *who, int hours, int64_t now,
                 char **out);

@@ -94,6 +94,7 @@ static char *link_for(const unsigned char key[HD_WEBAUTH_KEY], const char *base,
 int hd_web_link(hd_desk *desk, hd_web_role role, const char *who, int hours, int64_t now,
                 char **out)
 {
+    const hd_config *cfg = hd_desk_config(desk);
     unsigned char key[HD_WEBAUTH_KEY];
     hd_employee *e = NULL;
     char *base;
@@ -102,13 +103,21 @@ int hd_web_link(hd_desk *desk, hd_web_role role, const char *who, int hours, int
     *out = NULL;
     if ((err = hd_users_find(desk, who, &e)) != 0)
         return err;
-    if (role == HD_WEB_AGENT && !agent_of_any(hd_desk_config(desk), e->username)) {
+    if (role == HD_WEB_AGENT && !agent_of_any(cfg, e->username)) {
         err = hd_error_set(HD_EPERM, "'%s' is not an agent of any group", who);
+        goto cleanup;
+    }
+    if (cfg->web_public_url == NULL && strlen(cfg->http_listen) > 2 &&
+        strcmp(cfg->http_listen + strlen(cfg->http_listen) - 2, ":0") == 0) {
+        err = hd_error_set(HD_ECONFIG,
+                           "http_listen %s picks its port at start: set"
+                           " web_public_url to where people reach the pages",
+                           cfg->http_listen);
         goto cleanup;
     }
     if ((err = hd_secret_get(desk, HD_WEB_SECRET, key, sizeof(key), now)) != 0)
         goto cleanup;
-    base = public_base(hd_desk_config(desk));
+    base = public_base(cfg);
     *out = link_for(key, base, role, hd_web__uid(e), now + (int64_t)hours * 3600);
     hd_free(base);
 

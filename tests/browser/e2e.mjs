@@ -82,10 +82,12 @@ async function startBot() {
 }
 
 async function stopBot() {
-  const gone = new Promise((r) => bot.once('exit', r));
+  const gone = new Promise((r) => bot.once('exit', (code, signal) => r(code ?? signal)));
   bot.kill('SIGTERM');
-  await gone;
+  const code = await gone;
   bot = null;
+  // A clean stop; under the sanitizers a leak or error would make it fail.
+  check(code === 0, `the bot stops cleanly on SIGTERM (exit ${code})`);
 }
 
 function cli(...args) {

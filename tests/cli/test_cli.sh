@@ -118,8 +118,9 @@ DESKBOT_LOG_FORMAT=json "$DESKBOT" --db "$WORK/svc3/desk.db" run >svc3.log 2>&1 
 svc=$!
 for _ in $(seq 50); do grep -q '"event":"start"' svc3.log && break; sleep 0.1; done
 kill -TERM $svc; wait $svc
-head -1 svc3.log | jq -e '.level == "info" and .event == "start" and (.articles | tonumber) == 49' \
+grep '"event":"start"' svc3.log | jq -e '.level == "info" and (.articles | tonumber) == 49' \
     >/dev/null && ok || fail "JSON log line: $(head -1 svc3.log)"
+jq -e . svc3.log >/dev/null && ok || fail "every JSON log line parses"
 DESKBOT_LOG_FORMAT=xml expect 1 "log_format" -- "$DESKBOT" tickets list
 
 # A broken intent catalog stops the service before it starts.
@@ -143,8 +144,30 @@ SLACK_APP_TOKEN_FILE="$WORK/app.token" SLACK_BOT_TOKEN_FILE="$WORK/bot.token" \
 svc=$!
 for _ in $(seq 50); do grep -q 'event=slack_retry' svc4.log && break; sleep 0.1; done
 kill -TERM $svc; wait $svc
-grep -q 'channels=slack' svc4.log && grep -q 'event=slack_auth_failed' svc4.log && ok ||
+grep -q 'channels=web,slack' svc4.log && grep -q 'event=slack_auth_failed' svc4.log && ok ||
     fail "run with token files: $(cat svc4.log)"
 grep -q 'from-file' svc4.log && fail "a token was logged" || ok
+
+# Web chat sign-in links: signed for a directory user, agents only for agents.
+DESKBOT_HTTP_LISTEN=127.0.0.1:8080 \
+    expect 0 "http://127.0.0.1:8080/?token=v1.e." -- "$DESKBOT" webchat-link --user alice
+DESKBOT_HTTP_LISTEN=127.0.0.1:8080 \
+    expect 0 "http://127.0.0.1:8080/agents?token=v1.a." -- "$DESKBOT" webchat-link --agent carol
+expect 1 "set web_public_url" -- "$DESKBOT" webchat-link --user alice
+DESKBOT_WEB_PUBLIC_URL=https://help.example.com/ \
+    expect 0 "https://help.example.com/?token=" -- "$DESKBOT" webchat-link --user bob --hours 2
+expect 1 "not an agent of any group" -- "$DESKBOT" webchat-link --agent tom
+expect 1 "no employee" -- "$DESKBOT" webchat-link --user nobody
+expect 2 "give --user NAME or --agent NAME" -- "$DESKBOT" webchat-link
+expect 2 "--hours" -- "$DESKBOT" webchat-link --user alice --hours 0
+# Two links for one user are both valid and differ only in their expiry and signature.
+export DESKBOT_WEB_PUBLIC_URL=http://desk.example.com
+a=$("$DESKBOT" webchat-link --user alice --hours 1); b=$("$DESKBOT" webchat-link --user alice --hours 3)
+unset DESKBOT_WEB_PUBLIC_URL
+[ "${a%%.*}" = "${b%%.*}" ] && [ "$a" != "$b" ] && ok || fail "two links: $a / $b"
+# Broken web settings are refused before anything starts.
+DESKBOT_WEB_DEV_LOGIN=maybe expect 1 "web_dev_login" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
+DESKBOT_WEB_MAX_TEXT=20000 expect 1 "web_max_text" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
+DESKBOT_WEB_MAX_FRAME=10 expect 1 "web_max_frame" -- "$DESKBOT" --db "$WORK/svc2/desk.db" run
 
 finish

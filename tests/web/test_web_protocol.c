@@ -79,19 +79,35 @@ static void start(void)
     start_with(NULL, NULL);
 }
 
-/* Connect and say hello as `token`; the welcome frame, or NULL. */
-static json_t *hello(wsc *c, const char *token, json_t *since)
+/*
+ * Connect and say hello as `token` (`since` is stolen); whether a welcome
+ * came. *welcome (may be NULL) gets it, for the caller to release.
+ */
+static int hello_with(wsc *c, const char *token, json_t *since, json_t **welcome)
 {
-    json_t *f = json_pack("{s:s, s:i}", "type", "hello", "v", 1);
+    json_t *f = json_pack("{s:s, s:i}", "type", "hello", "v", 1), *w;
 
-    if (wsc_connect(c, slackbot_port(&b), "/ws", NULL) != 101)
-        return NULL;
+    if (wsc_connect(c, slackbot_port(&b), "/ws", NULL) != 101) {
+        json_decref(f);
+        json_decref(since);
+        return 0;
+    }
     if (token)
         json_object_set_new(f, "token", json_string(token));
     if (since)
         json_object_set_new(f, "since", since);
     wsc_send_json(c, f);
-    return wsc_expect(c, "welcome", WAIT);
+    w = wsc_expect(c, "welcome", WAIT);
+    if (welcome)
+        *welcome = w;
+    else
+        json_decref(w);
+    return w != NULL;
+}
+
+static int hello(wsc *c, const char *token, json_t *since)
+{
+    return hello_with(c, token, since, NULL);
 }
 
 static int say(wsc *c, const char *id, const char *text)
@@ -191,7 +207,7 @@ static void test_web_protocol__sign_in_over_the_socket(void)
     ASSERT(good && expired);
 
     /* A forged token: unauthorized, then the socket closes with 1008. */
-    ASSERT(hello(&c, "v1.e.YWxpY2U.99999999999.AAAA", NULL) == NULL);
+    ASSERT(!hello(&c, "v1.e.YWxpY2U.99999999999.AAAA", NULL));
     wsc_close(&c);
     ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
     wsc_send_json(&c, json_pack("{s:s, s:s}", "type", "hello", "token", "v1.a.Ym9i.1.AAAA"));
@@ -215,8 +231,7 @@ static void test_web_protocol__sign_in_over_the_socket(void)
     ASSERT_STR_EQ(code, "bad_frame");
     free(code);
     wsc_close(&c);
-    w = hello(&c, good, NULL);
-    ASSERT(w != NULL);
+    ASSERT(hello_with(&c, good, NULL, &w));
     ASSERT_STR_EQ(json_string_value(json_object_get(w, "role")), "employee");
     ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(w, "user"), "username")),
                   "alice");
@@ -245,7 +260,7 @@ static void test_web_protocol__exactly_once_and_replay(void)
 
     start();
     token = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
-    ASSERT(hello(&c, token, NULL) != NULL);
+    ASSERT(hello(&c, token, NULL));
     say(&c, "c-100", "my laptop is very slow since this morning");
     ASSERT(until_ack(&c, "c-100", &entries, &dup));
     ASSERT(entries >= 2); /* her words, then the bot's answer */
@@ -264,10 +279,11 @@ static void test_web_protocol__exactly_once_and_replay(void)
     wsc_close(&c);
 
     /* A page that saw everything gets nothing; one that saw nothing gets it all, once each. */
-    ASSERT(hello(&c, token, json_pack("{s:i}", "me", atoi(n1))) != NULL);
-    ASSERT((j = wsc_recv_json(&c, 500)) == NULL);
+    ASSERT(hello(&c, token, json_pack("{s:i}", "me", atoi(n1))));
+    j = wsc_recv_json(&c, 500);
+    ASSERT(j == NULL);
     wsc_close(&c);
-    ASSERT(hello(&c, token, NULL) != NULL);
+    ASSERT(hello(&c, token, NULL));
     while ((j = wsc_recv_json(&c, 500)) != NULL) {
         ASSERT_INT_EQ(json_integer_value(json_object_get(j, "seq")), replayed + 1);
         replayed++;
@@ -289,7 +305,7 @@ static void test_web_protocol__bad_frames(void)
 
     start();
     token = token_for(HD_WEB_EMPLOYEE, "maria", 3600);
-    ASSERT(hello(&c, token, NULL) != NULL);
+    ASSERT(hello(&c, token, NULL));
     wsc_send(&c, WSC_TEXT, "not json", 8);
     code = error_code(&c);
     ASSERT_STR_EQ(code, "bad_json");
@@ -327,7 +343,7 @@ static void test_web_protocol__bad_frames(void)
     free(big);
 
     /* Text that is not UTF-8 closes it with 1007. */
-    ASSERT(hello(&c, token, NULL) != NULL);
+    ASSERT(hello(&c, token, NULL));
     wsc_send(&c, WSC_TEXT, bad_utf8, strlen(bad_utf8));
     ASSERT_INT_EQ(wsc_wait_close(&c, WAIT), 1007);
     wsc_close(&c);
@@ -350,8 +366,8 @@ static void test_web_protocol__flood_is_contained(void)
     start();
     flooder = token_for(HD_WEB_EMPLOYEE, "tom", 3600);
     other = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
-    ASSERT(hello(&a, flooder, NULL) != NULL);
-    ASSERT(hello(&c, other, NULL) != NULL);
+    ASSERT(hello(&a, flooder, NULL));
+    ASSERT(hello(&c, other, NULL));
     for (i = 0; i < 40; i++) {
         snprintf(id, sizeof(id), "f-%d", i);
         say(&a, id, "hi");

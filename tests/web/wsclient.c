@@ -4,6 +4,7 @@
 #include "wsclient.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -49,6 +50,13 @@ static int write_all(int fd, const void *data, size_t len)
     while (len > 0) {
         ssize_t n = write(fd, p, len);
 
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = {fd, POLLOUT, 0};
+
+            if (poll(&pfd, 1, 5000) <= 0)
+                return -1;
+            continue;
+        }
         if (n <= 0)
             return -1;
         p += n;
@@ -57,25 +65,33 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* Read more into c->buf, waiting at most until `deadline`. 0, or -1 (timeout, EOF). */
-static int fill(wsc *c, long long deadline)
+ssize_t wsc_read(wsc *c)
 {
-    struct pollfd pfd = {c->fd, POLLIN, 0};
-    long long left = deadline - now_ms();
     ssize_t n;
 
-    if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-        return -1;
     if (c->len + 65536 > c->cap) {
         c->cap = c->len + 65536;
         c->buf = realloc(c->buf, c->cap);
     }
     n = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
     if (n <= 0)
         return -1;
     c->len += (size_t)n;
     c->buf[c->len] = '\0'; /* for the handshake's strstr */
-    return 0;
+    return n;
+}
+
+/* Read more into c->buf, waiting at most until `deadline`. 0, or -1 (timeout, EOF). */
+static int fill(wsc *c, long long deadline)
+{
+    struct pollfd pfd = {c->fd, POLLIN, 0};
+    long long left = deadline - now_ms();
+
+    if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+        return -1;
+    return wsc_read(c) > 0 ? 0 : -1;
 }
 
 int wsc_connect(wsc *c, int port, const char *path, const char *headers)
@@ -144,32 +160,26 @@ int wsc_send_json(wsc *c, json_t *frame)
     return rc;
 }
 
-int wsc_recv(wsc *c, int timeout_ms, int *opcode, char **data, size_t *len)
+int wsc_take(wsc *c, int *opcode, char **data, size_t *len)
 {
-    long long deadline = now_ms() + timeout_ms;
-    const unsigned char *b;
+    const unsigned char *b = (const unsigned char *)c->buf;
     size_t need, plen, off, i;
 
-    for (;;) {
-        b = (const unsigned char *)c->buf;
-        if (c->len >= 2) {
-            plen = b[1] & 0x7f;
-            off = 2;
-            if (plen == 126) {
-                off = 4;
-                plen = c->len >= 4 ? (size_t)b[2] << 8 | b[3] : 0;
-            } else if (plen == 127) {
-                off = 10;
-                for (i = 0, plen = 0; c->len >= 10 && i < 8; i++)
-                    plen = plen << 8 | b[2 + i];
-            }
-            need = off + plen;
-            if (c->len >= off && c->len >= need)
-                break;
-        }
-        if (fill(c, deadline) != 0)
-            return -1;
+    if (c->len < 2)
+        return 0;
+    plen = b[1] & 0x7f;
+    off = 2;
+    if (plen == 126) {
+        off = 4;
+        plen = c->len >= 4 ? (size_t)b[2] << 8 | b[3] : 0;
+    } else if (plen == 127) {
+        off = 10;
+        for (i = 0, plen = 0; c->len >= 10 && i < 8; i++)
+            plen = plen << 8 | b[2 + i];
     }
+    need = off + plen;
+    if (c->len < off || c->len < need)
+        return 0;
     *opcode = b[0] & 0x0f;
     *data = malloc(plen + 1);
     memcpy(*data, c->buf + off, plen);
@@ -181,6 +191,16 @@ int wsc_recv(wsc *c, int timeout_ms, int *opcode, char **data, size_t *len)
         c->close_code = (unsigned char)(*data)[0] << 8 | (unsigned char)(*data)[1];
         snprintf(c->close_reason, sizeof(c->close_reason), "%.*s", (int)(plen - 2), *data + 2);
     }
+    return 1;
+}
+
+int wsc_recv(wsc *c, int timeout_ms, int *opcode, char **data, size_t *len)
+{
+    long long deadline = now_ms() + timeout_ms;
+
+    while (!wsc_take(c, opcode, data, len))
+        if (fill(c, deadline) != 0)
+            return -1;
     return 0;
 }
 

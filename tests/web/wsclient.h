@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define WSC_TEXT 0x1
 #define WSC_BINARY 0x2
@@ -41,6 +42,15 @@ int wsc_send_json(wsc *c, json_t *frame);
  * timeout or a closed connection. A close frame sets close_code.
  */
 int wsc_recv(wsc *c, int timeout_ms, int *opcode, char **data, size_t *len);
+
+/*
+ * For a poll loop over many connections (the benchmark): wsc_read reads
+ * what the socket has (bytes read, 0 if none yet, -1 at EOF), and wsc_take
+ * takes one whole frame from what was read (1) or says one is not there
+ * yet (0), with the same outputs as wsc_recv.
+ */
+ssize_t wsc_read(wsc *c);
+int wsc_take(wsc *c, int *opcode, char **data, size_t *len);
 
 /* wsc_recv_json - the next text frame as JSON, or NULL (timeout, close, not JSON). */
 json_t *wsc_recv_json(wsc *c, int timeout_ms);

@@ -1,0 +1,20 @@
+/*
+ * benchproc.h - what the benchmarks that drive the real `deskbot run`
+ * share: the bot's CPU time and peak memory from /proc, and percentiles.
+ */
+#ifndef HD_BENCH_BENCHPROC_H
+#define HD_BENCH_BENCHPROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* bench_cpu_seconds - utime + stime of process `pid` so far (0 if unreadable). */
+double bench_cpu_seconds(pid_t pid);
+
+/* bench_peak_rss_kb - VmHWM of process `pid` in KiB (0 if unreadable). */
+long bench_peak_rss_kb(pid_t pid);
+
+/* bench_pct - the `p` quantile (0..1) of `n` values, sorting them; -1 when n is 0. */
+double bench_pct(long long *v, size_t n, double p);
+
+#endif
