@@ -2,9 +2,10 @@
  * chan_web.c - the web chat channel (see chan_web.h): its WebSocket peers,
  * the protocol of docs/webchat-protocol.md, and the chat log.
  *
- * A page's frame runs as one transaction - its entry in the log, the turn,
- * the answers appended to the log - and is acknowledged only after it
- * commits; its client id is the intake id, so a frame sent again after a
+ * A page's frame runs in one transaction - its entry in the log, the turn,
+ * the answers appended to the log - shared by the frames that arrived
+ * together, and is acknowledged only after it commits; its client id is
+ * the intake id, so a frame sent again after a
  * reconnect is acknowledged without a second effect. Answers reach the
  * pages from the log: after each commit the rooms that changed are read
  * from where each subscriber stopped, so what a page sees is exactly what
@@ -323,101 +324,155 @@ static void on_hello(hd_web_peer *p, json_t *msg)
             hd_log(HD_LOG_ERROR, "event=web_replay_failed error=\"%s\"", hd_error_last());
 }
 
-/* Notices for the page whose turn this is, sent once the turn committed. */
-static void clear_notices(hd_web *w, int send)
+/* A frame waiting for its turn: what it says and who sent it, copied. */
+typedef struct hd_web_frame {
+    struct hd_web_frame *next;
+    hd_web_peer *peer; /* NULL once its page has gone (it still runs) */
+    char *id;          /* the page's id */
+    char *event_id;    /* the intake id: the user's id and the page's */
+    char *room;        /* the agents' room it was pressed in, or NULL */
+    char *text, *click, *note;
+    char *uid, *username, *display_name, *email;
+    int agent;
+    int64_t received_ms;
+    int err;
+    char **notices; /* answers for this page only, sent once it commits */
+    size_t n_notices;
+} hd_web_frame;
+
+static void frame_free(hd_web_frame *f)
 {
     size_t i;
 
-    for (i = 0; i < w->ctx.n_notices; i++) {
-        if (send && w->ctx.peer && w->ctx.peer->ws)
-            send_json(w->ctx.peer,
-                      json_pack("{s:s, s:s, s:s}", "type", "notice", "room",
-                                w->ctx.room ? w->ctx.room : "me", "text", w->ctx.notices[i]));
-        hd_free(w->ctx.notices[i]);
-    }
-    hd_free(w->ctx.notices);
-    w->ctx.notices = NULL;
-    w->ctx.n_notices = 0;
-    w->ctx.peer = NULL;
-    w->ctx.room = NULL;
+    for (i = 0; i < f->n_notices; i++)
+        hd_free(f->notices[i]);
+    hd_free(f->notices);
+    hd_free(f->id);
+    hd_free(f->event_id);
+    hd_free(f->room);
+    hd_free(f->text);
+    hd_free(f->click);
+    hd_free(f->note);
+    hd_free(f->uid);
+    hd_free(f->username);
+    hd_free(f->display_name);
+    hd_free(f->email);
+    hd_free(f);
 }
 
 /*
- * Run `turn` (and, for a click that carries one, the resolution note as a
- * second turn) with the employee's own words first in the log; one
- * transaction, acknowledged after it commits.
+ * One frame's turn (and, for a click that carries one, the resolution note
+ * as a second turn) with the employee's own words first in the log, in a
+ * savepoint of the batch's transaction.
  */
-static void intake(hd_web_peer *p, const char *id, const char *label, const hd_turn *turn,
-                   const char *note)
+static int run_frame(hd_web *w, hd_web_frame *f, int64_t now)
 {
-    hd_web *w = p->w;
     hd_store *st = hd_desk_store(w->desk);
-    int64_t started = hd_loop_now_ms();
     char *room = NULL, *body = NULL, *note_id = NULL;
-    hd_turn second;
+    hd_turn turn;
     int err;
 
+    memset(&turn, 0, sizeof(turn));
+    turn.channel = HD_WEB_NAME;
+    turn.user_id = f->uid;
+    turn.username = f->username;
+    turn.display_name = f->display_name;
+    turn.email = f->email;
+    turn.text = f->text;
+    turn.click = f->click;
+    turn.event_id = f->event_id;
+    turn.now = now;
     if ((err = hd_store_begin(st)) != 0)
-        goto done;
-    if (turn->text) {
-        json_t *e =
-            json_pack("{s:s, s:s, s:s, s:s}", "from", "user", "text", turn->text, "client_id", id,
-                      "name", p->me->display_name ? p->me->display_name : turn->user_id);
+        return err;
+    if (f->text) {
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "from", "user", "text", f->text,
+                              "client_id", f->id, "name",
+                              f->display_name ? f->display_name : f->uid);
 
         body = json_dumps(e, JSON_COMPACT);
         json_decref(e);
-        room = hd_sprintf("user:%s", turn->user_id);
-        err = hd_chatlog_append(w->desk, HD_WEB_NAME, room, body, turn->now, NULL);
+        room = hd_sprintf("user:%s", f->uid);
+        if ((err = hd_chatlog_append(w->desk, HD_WEB_NAME, room, body, now, NULL)) == 0)
+            mark_dirty(w, room);
     }
-    w->ctx.peer = p;
-    w->ctx.room = label;
+    w->current = f;
     if (err == 0)
-        err = w->deliver(&w->base, turn, w->deliver_payload);
-    if (err == 0 && note) {
-        second = *turn;
-        second.click = NULL;
-        second.text = note;
-        second.overheard = 1;
-        second.event_id = note_id = hd_sprintf("%s:note", turn->event_id);
-        err = w->deliver(&w->base, &second, w->deliver_payload);
+        err = w->deliver(&w->base, &turn, w->deliver_payload);
+    if (err == 0 && f->note) {
+        turn.click = NULL;
+        turn.text = f->note;
+        turn.overheard = 1;
+        turn.event_id = note_id = hd_sprintf("%s:note", f->event_id);
+        err = w->deliver(&w->base, &turn, w->deliver_payload);
     }
+    w->current = NULL;
     if (err == 0)
         err = hd_store_commit(st);
     else
         hd_store_rollback(st);
-
-done:
-    if (err == 0 && room)
-        mark_dirty(w, room);
-    push(w);
-    clear_notices(w, err == 0);
-    if (err == 0 || err == HD_EEXISTS) {
-        send_ack(p, id, err == HD_EEXISTS);
-        if (err == 0) {
-            hd_metrics_add(w->metrics, "deskbot_messages_in_total", HD_WEB_NAME, 1);
-            hd_metrics_observe(w->metrics, "deskbot_intake_seconds",
-                               (double)(hd_loop_now_ms() - started) / 1000.0);
-        }
-    } else {
-        hd_log(HD_LOG_ERROR, "event=web_turn_failed user=%s error=\"%s\"", turn->user_id,
-               hd_error_last());
-        send_error(p, "busy", id, "the desk could not save that; it was not kept");
-    }
     hd_free(note_id);
     hd_free(body);
     hd_free(room);
+    return err;
+}
+
+/*
+ * The frames that arrived together run as one transaction, each in its own
+ * savepoint, and are acknowledged once it commits: one commit for many
+ * frames when the desk is busy.
+ */
+static void run_batch(hd_timer *t, void *payload)
+{
+    hd_web *w = payload;
+    hd_store *st = hd_desk_store(w->desk);
+    hd_web_frame *batch = w->queue, *f;
+    int64_t now = now_s();
+    size_t i;
+    int err;
+
+    (void)t;
+    w->queue = w->queue_tail = NULL;
+    if ((err = hd_store_begin(st)) == 0) {
+        for (f = batch; f; f = f->next)
+            f->err = run_frame(w, f, now);
+        err = hd_store_commit(st);
+    }
+    push(w);
+    while ((f = batch) != NULL) {
+        batch = f->next;
+        if (err)
+            f->err = err; /* the batch did not commit: nothing of it was kept */
+        if (f->err == 0 || f->err == HD_EEXISTS) {
+            for (i = 0; f->err == 0 && f->peer && i < f->n_notices; i++)
+                send_json(f->peer, json_pack("{s:s, s:s, s:s}", "type", "notice", "room",
+                                             f->room ? f->room : "me", "text", f->notices[i]));
+            if (f->peer)
+                send_ack(f->peer, f->id, f->err == HD_EEXISTS);
+            if (f->err == 0) {
+                hd_metrics_add(w->metrics, "deskbot_messages_in_total", HD_WEB_NAME, 1);
+                hd_metrics_observe(w->metrics, "deskbot_intake_seconds",
+                                   (double)(hd_loop_now_ms() - f->received_ms) / 1000.0);
+            }
+        } else {
+            hd_log(HD_LOG_ERROR, "event=web_turn_failed user=%s error=\"%s\"", f->uid,
+                   hd_error_last());
+            if (f->peer)
+                send_error(f->peer, "busy", f->id, "the desk could not save that; send it again");
+        }
+        frame_free(f);
+    }
 }
 
 static void on_say_or_click(hd_web_peer *p, json_t *msg, int click)
 {
-    const hd_config *cfg = hd_desk_config(p->w->desk);
+    hd_web *w = p->w;
+    const hd_config *cfg = hd_desk_config(w->desk);
     const char *id = json_string_value(json_object_get(msg, "id"));
     const char *text = json_string_value(json_object_get(msg, "text"));
     const char *action = json_string_value(json_object_get(msg, "action"));
     const char *room = json_string_value(json_object_get(msg, "room"));
     const char *note = json_string_value(json_object_get(msg, "note"));
-    char *event_id;
-    hd_turn turn;
+    hd_web_frame *f;
     size_t i;
 
     if (!valid_id(id)) {
@@ -447,20 +502,28 @@ static void on_say_or_click(hd_web_peer *p, json_t *msg, int click)
     }
     if (!click)
         send_json(p, json_pack("{s:s, s:s}", "type", "typing", "room", "me"));
+    f = hd_calloc(1, sizeof(*f));
+    f->peer = p;
+    f->id = hd_strdup(id);
     /* Ids are the page's own: scoped to the user, they cannot touch anyone else's. */
-    event_id = hd_sprintf("%s:%s", hd_web__uid(p->me), id);
-    memset(&turn, 0, sizeof(turn));
-    turn.channel = HD_WEB_NAME;
-    turn.user_id = hd_web__uid(p->me);
-    turn.username = p->me->username;
-    turn.display_name = p->me->display_name;
-    turn.email = p->me->email;
-    turn.text = click ? NULL : text;
-    turn.click = click ? action : NULL;
-    turn.event_id = event_id;
-    turn.now = now_s();
-    intake(p, id, room, &turn, click ? note : NULL);
-    hd_free(event_id);
+    f->event_id = hd_sprintf("%s:%s", hd_web__uid(p->me), id);
+    f->room = hd_strdup(room);
+    f->text = click ? NULL : hd_strdup(text);
+    f->click = click ? hd_strdup(action) : NULL;
+    f->note = click ? hd_strdup(note) : NULL;
+    f->uid = hd_strdup(hd_web__uid(p->me));
+    f->username = hd_strdup(p->me->username);
+    f->display_name = hd_strdup(p->me->display_name);
+    f->email = hd_strdup(p->me->email);
+    f->agent = p->role == HD_WEB_AGENT;
+    f->received_ms = hd_loop_now_ms();
+    if (w->queue_tail)
+        w->queue_tail->next = f;
+    else
+        w->queue = f;
+    w->queue_tail = f;
+    if (!hd_timer_pending(w->run))
+        hd_timer_start(w->run, 0);
 }
 
 static void on_text(hd_ws *ws, const char *data, size_t len, void *payload)
@@ -535,11 +598,13 @@ static void on_closed(hd_ws *ws, const char *why, void *payload)
 {
     hd_web_peer *p = payload;
     hd_web *w = p->w;
+    hd_web_frame *f;
 
     (void)ws;
     (void)why;
-    if (w->ctx.peer == p)
-        w->ctx.peer = NULL;
+    for (f = w->queue; f; f = f->next)
+        if (f->peer == p)
+            f->peer = NULL;
     unsubscribe_all(p);
     if (p->prev)
         p->prev->next = p->next;
@@ -616,17 +681,16 @@ static char *entry_body(const hd_message *m)
 static int web_send(hd_channel *ch, const hd_message *m)
 {
     hd_web *w = (hd_web *)ch;
-    hd_web_peer *clicker = w->ctx.peer;
+    hd_web_frame *f = w->current;
     char *room, *body;
     int err;
 
     if (m->to == NULL)
         return 0;
     /* An agent's own answer to a press in a room is for that page only. */
-    if (clicker && clicker->role == HD_WEB_AGENT && strcmp(m->to, hd_web__uid(clicker->me)) == 0 &&
-        m->n_buttons == 0 && m->replaces == NULL) {
-        w->ctx.notices = hd_realloc(w->ctx.notices, (w->ctx.n_notices + 1) * sizeof(char *));
-        w->ctx.notices[w->ctx.n_notices++] = hd_strdup(m->text ? m->text : "");
+    if (f && f->agent && strcmp(m->to, f->uid) == 0 && m->n_buttons == 0 && m->replaces == NULL) {
+        f->notices = hd_realloc(f->notices, (f->n_notices + 1) * sizeof(char *));
+        f->notices[f->n_notices++] = hd_strdup(m->text ? m->text : "");
         return 0;
     }
     room = strncmp(m->to, "group:", 6) == 0 ? hd_strdup(m->to) : hd_sprintf("user:%s", m->to);
@@ -663,6 +727,7 @@ static void web_free(hd_channel *ch)
     hd_web *w = (hd_web *)ch;
     hd_web_peer *p;
     hd_web_room *r;
+    hd_web_frame *f;
 
     if (w == NULL)
         return;
@@ -673,6 +738,10 @@ static void web_free(hd_channel *ch)
         hd_employee_free(p->me);
         hd_free(p);
     }
+    while ((f = w->queue) != NULL) {
+        w->queue = f->next;
+        frame_free(f);
+    }
     /* Every room left is one that was waiting for a push. */
     while ((r = w->dirty) != NULL) {
         w->dirty = r->next_dirty;
@@ -680,9 +749,9 @@ static void web_free(hd_channel *ch)
         hd_free(r->name);
         hd_free(r);
     }
-    clear_notices(w, 0);
     hd_strmap_free(&w->rooms);
     hd_timer_free(w->push);
+    hd_timer_free(w->run);
     hd_free(w);
 }
 
@@ -712,6 +781,7 @@ int hd_web_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metric
                     (strncmp(cfg->http_listen, "127.", 4) == 0 ||
                      strncmp(cfg->http_listen, "localhost:", 10) == 0));
     w->push = hd_timer_new(loop, on_push, w);
+    w->run = hd_timer_new(loop, run_batch, w);
     hd_log(HD_LOG_INFO, "event=web_ready dev_login=%s trusted_header=%s",
            w->dev_login ? "on" : "off", cfg->web_trusted_header ? "set" : "none");
     *out = &w->base;

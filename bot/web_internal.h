@@ -32,13 +32,9 @@ typedef struct hd_web {
     hd_timer *push;
     int started, stopping;
 
-    /* The turn being delivered from a page, for answers meant only for it. */
-    struct {
-        hd_web_peer *peer;
-        const char *room; /* the page's name of the room it pressed in, or NULL */
-        char **notices;
-        size_t n_notices;
-    } ctx;
+    /* Frames received and not yet run (run_batch), and the one whose turn runs. */
+    struct hd_web_frame *queue, *queue_tail, *current;
+    hd_timer *run;
 } hd_web;
 
 /*
