@@ -385,9 +385,8 @@ static int run_frame(hd_web *w, hd_web_frame *f, int64_t now)
     if ((err = hd_store_begin(st)) != 0)
         return err;
     if (f->text) {
-        json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "from", "user", "text", f->text,
-                              "client_id", f->id, "name",
-                              f->display_name ? f->display_name : f->uid);
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "from", "user", "text", f->text, "client_id",
+                              f->id, "name", f->display_name ? f->display_name : f->uid);
 
         body = json_dumps(e, JSON_COMPACT);
         json_decref(e);

@@ -256,7 +256,8 @@ void hd_loop_free(hd_loop *loop)
         loop->timers = t->next;
         t->loop = NULL;
         t->prev = t->next = NULL;
-        t->pending = 0;
+        t->ready_prev = t->ready_next = NULL;
+        t->pending = t->ready = 0;
     }
     hd_free(loop);
 }
@@ -266,10 +267,75 @@ int hd_loop_port(const hd_loop *loop)
     return loop->vhost ? lws_get_vhost_listen_port(loop->vhost) : -1;
 }
 
+/* ---- the ready list: timers due on the next turn ---------------------------------- */
+
+static void ready_remove(hd_loop *loop, hd_timer *t)
+{
+    if (t->ready_prev)
+        t->ready_prev->ready_next = t->ready_next;
+    else
+        loop->ready = t->ready_next;
+    if (t->ready_next)
+        t->ready_next->ready_prev = t->ready_prev;
+    else
+        loop->ready_tail = t->ready_prev;
+    t->ready_prev = t->ready_next = NULL;
+    t->ready = 0;
+}
+
+/*
+ * Run the ready timers, oldest first. A bounded number per call: a timer
+ * that keeps restarting itself must not keep the sockets waiting.
+ */
+static void run_ready(hd_loop *loop)
+{
+    int budget = 256;
+    hd_timer *t;
+
+    while ((t = loop->ready) != NULL && budget-- > 0) {
+        ready_remove(loop, t);
+        t->pending = 0;
+        t->fn(t, t->payload);
+    }
+    if (loop->ready == NULL && loop->ready_scheduled) {
+        lws_sul_cancel(&loop->ready_sul);
+        loop->ready_scheduled = 0;
+    }
+}
+
+static void on_ready_sul(lws_sorted_usec_list_t *sul)
+{
+    hd_loop *loop = lws_container_of(sul, hd_loop, ready_sul);
+
+    loop->ready_scheduled = 0;
+    run_ready(loop);
+    if (loop->ready && !loop->ready_scheduled) {
+        loop->ready_scheduled = 1;
+        lws_sul_schedule(loop->context, 0, &loop->ready_sul, on_ready_sul, 1);
+    }
+}
+
+static void ready_add(hd_loop *loop, hd_timer *t)
+{
+    t->ready = 1;
+    t->ready_next = NULL;
+    t->ready_prev = loop->ready_tail;
+    if (loop->ready_tail)
+        loop->ready_tail->ready_next = t;
+    else
+        loop->ready = t;
+    loop->ready_tail = t;
+    /* If no service pass is under way to run it after, lws's clock will. */
+    if (!loop->ready_scheduled) {
+        loop->ready_scheduled = 1;
+        lws_sul_schedule(loop->context, 0, &loop->ready_sul, on_ready_sul, 1);
+    }
+}
+
 void hd_loop_run(hd_loop *loop)
 {
     while (!loop->stop && lws_service(loop->context, 0) >= 0)
-        ;
+        run_ready(loop);
 }
 
 static void wake(lws_sorted_usec_list_t *sul)
@@ -286,6 +352,7 @@ void hd_loop_run_until(hd_loop *loop, int64_t ms, int (*done)(void *payload), vo
         lws_sul_schedule(loop->context, 0, &loop->wake_sul, wake, 20 * LWS_US_PER_MS);
         if (lws_service(loop->context, 0) < 0)
             break;
+        run_ready(loop);
     }
     lws_sul_cancel(&loop->wake_sul);
 }
@@ -332,9 +399,12 @@ void hd_timer_start(hd_timer *t, int64_t ms)
 {
     if (t->loop == NULL || t->loop->stopping)
         return;
+    hd_timer_stop(t);
     t->pending = 1;
-    /* lws treats 0 as "cancel": the next turn of the loop is 1 µs away. */
-    lws_sul_schedule(t->loop->context, 0, &t->sul, fire, ms > 0 ? ms * LWS_US_PER_MS : 1);
+    if (ms <= 0)
+        ready_add(t->loop, t);
+    else
+        lws_sul_schedule(t->loop->context, 0, &t->sul, fire, ms * LWS_US_PER_MS);
 }
 
 int hd_timer_pending(const hd_timer *t)
@@ -344,7 +414,9 @@ int hd_timer_pending(const hd_timer *t)
 
 void hd_timer_stop(hd_timer *t)
 {
-    if (t->pending && t->loop)
+    if (t->ready && t->loop)
+        ready_remove(t->loop, t);
+    else if (t->pending && t->loop)
         lws_sul_cancel(&t->sul);
     t->pending = 0;
 }

@@ -95,8 +95,11 @@ typedef void (*hd_timer_fn)(hd_timer *timer, void *payload);
  */
 hd_timer *hd_timer_new(hd_loop *loop, hd_timer_fn fn, void *payload);
 
-/* hd_timer_start - fire once after `ms` (0: on the next turn of the loop), replacing any earlier
- * start. */
+/*
+ * hd_timer_start - fire once after `ms`, replacing any earlier start. With
+ * 0 it fires on the next turn of the loop: right after the callbacks of the
+ * current pass over the sockets, in the order such timers were started.
+ */
 void hd_timer_start(hd_timer *t, int64_t ms);
 
 /* hd_timer_pending - whether the timer is started and has not fired yet. */

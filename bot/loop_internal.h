@@ -21,7 +21,15 @@ struct hd_loop {
     int stopping;                    /* hd_loop_free: callbacks must not start new work */
     lws_sorted_usec_list_t wake_sul; /* hd_loop_run_until's clock */
     struct hd_timer *timers;         /* every timer, so hd_loop_free can detach them */
-    hd_ws_server wsd;                /* hd_loop_serve_ws */
+    /*
+     * Timers started for "the next turn of the loop", oldest first: run as
+     * soon as the current service pass returns, without another poll; the
+     * sul is the fallback for those started outside a pass.
+     */
+    struct hd_timer *ready, *ready_tail;
+    lws_sorted_usec_list_t ready_sul;
+    int ready_scheduled;
+    hd_ws_server wsd; /* hd_loop_serve_ws */
     int serving_ws;
 
     /* libcurl's multi handle and the one timer it asks for. */
@@ -43,6 +51,8 @@ struct hd_timer {
     hd_timer_fn fn;
     void *payload;
     int pending;
+    int ready; /* pending in the loop's ready list rather than on lws's clock */
+    struct hd_timer *ready_prev, *ready_next;
 };
 
 /* Protocol names and callbacks registered on the loop's vhost. */

@@ -64,6 +64,9 @@ static int decode(const char *in, size_t len, unsigned char *out, size_t size)
             out[n++] = (unsigned char)(v >> bits & 0xff);
         }
     }
+    /* One spelling per value: the bits past the last byte must be zero. */
+    if (bits > 0 && (v & ((1u << bits) - 1)) != 0)
+        return -1;
     return (int)n;
 }
 

@@ -185,6 +185,73 @@ static int ws_done(void *payload)
     return ((ws_seen *)payload)->closed > 0;
 }
 
+/* Timers started at 0 run in the order they were started; one stopped or freed meanwhile never. */
+typedef struct order {
+    char seen[16];
+    size_t n;
+    hd_timer *victim; /* freed by the first timer to run */
+} order;
+
+static void note_a(hd_timer *t, void *payload)
+{
+    order *o = payload;
+
+    (void)t;
+    o->seen[o->n++] = 'a';
+    if (o->victim) {
+        hd_timer_free(o->victim);
+        o->victim = NULL;
+    }
+}
+
+static void note_b(hd_timer *t, void *payload)
+{
+    order *o = payload;
+
+    o->seen[o->n++] = 'b';
+    /* Restarting at 0 from a ready timer runs again on a later turn, after the others. */
+    if (o->n < 4)
+        hd_timer_start(t, 0);
+}
+
+static void note_c(hd_timer *t, void *payload)
+{
+    (void)t;
+    ((order *)payload)->seen[((order *)payload)->n++] = 'c';
+}
+
+static int four(void *payload)
+{
+    return ((order *)payload)->n >= 4;
+}
+
+static void test_loop__ready_timers_keep_order(void)
+{
+    hd_loop *loop = NULL;
+    hd_timer *a, *b, *c, *d;
+    order o = {{0}, 0, NULL};
+    int hits = 0;
+
+    ASSERT_OK(hd_loop_new(&loop, "127.0.0.1:0", answer, &hits));
+    a = hd_timer_new(loop, note_a, &o);
+    b = hd_timer_new(loop, note_b, &o);
+    c = hd_timer_new(loop, note_c, &o);
+    d = hd_timer_new(loop, note_c, &o);
+    o.victim = d;
+    hd_timer_start(c, 0);
+    hd_timer_start(a, 0);
+    hd_timer_start(b, 0);
+    hd_timer_start(d, 0);
+    hd_timer_start(c, 0); /* restarted: now after b */
+    hd_loop_run_until(loop, 2000, four, &o);
+    ASSERT_STR_EQ(o.seen, "abcb");
+    ASSERT(!hd_timer_pending(a) && !hd_timer_pending(c));
+    hd_loop_free(loop);
+    hd_timer_free(a);
+    hd_timer_free(b);
+    hd_timer_free(c);
+}
+
 static void test_loop__websocket_refused(void)
 {
     static const hd_ws_events events = {ws_open, ws_text, ws_closed};
@@ -210,6 +277,7 @@ int main(void)
     RUN(test_loop__fetch);
     RUN(test_loop__cancelled_at_free);
     RUN(test_loop__timers);
+    RUN(test_loop__ready_timers_keep_order);
     RUN(test_loop__websocket_refused);
     return harness_result();
 }
