@@ -352,6 +352,9 @@ int cmd_run(cli *c, int argc, char **argv)
     }
     if (cli_open_bot(c, &cat, &nlu) != 0)
         return CLI_FAILED;
+    /* A checkpoint's write-back and fsync must not stall the loop. */
+    if (hd_store_checkpoint_in_background(hd_desk_store(c->desk)) != 0)
+        return cli_error();
     hd_kb_count(hd_desk_store(c->desk), &articles);
     hd_users_count(c->desk, &employees);
     svc.desk = c->desk;

@@ -196,6 +196,7 @@ static const struct lws_protocols protocols[] = {
 int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
 {
     struct lws_context_creation_info info;
+    void *foreign[1];
     const char *colon = strrchr(listen ? listen : "", ':');
     char host[128];
     char *endp;
@@ -221,11 +222,20 @@ int hd_loop_new(hd_loop **out, const char *listen, hd_http_fn fn, void *payload)
     info.iface = host;
     info.protocols = protocols;
     info.user = loop;
-    /* TLS for wss:// clients, verified against the system's CA store. */
+    /*
+     * TLS for wss:// clients, verified against the system's CA store. The
+     * sockets are watched by our own libev loop (epoll): with thousands of
+     * web chat connections, poll() would scan them all on every wake-up.
+     */
     info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
-                   LWS_SERVER_OPTION_VALIDATE_UTF8;
-    loop->context = lws_create_context(&info);
+                   LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_LIBEV;
+    loop->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+    foreign[0] = loop->ev;
+    info.foreign_loops = foreign;
+    loop->context = loop->ev ? lws_create_context(&info) : NULL;
     if (loop->context == NULL) {
+        if (loop->ev)
+            ev_loop_destroy(loop->ev);
         hd_free(loop);
         return hd_error_set(HD_EIO, "cannot listen on %s%s%s", listen,
                             lws_last_error[0] ? ": " : "", lws_last_error);
@@ -251,6 +261,7 @@ void hd_loop_free(hd_loop *loop)
     loop->stopping = 1;
     hd_loop__fetch_free(loop);
     lws_context_destroy(loop->context);
+    ev_loop_destroy(loop->ev);
     /* Timers outlive the loop as inert handles their owners free. */
     while ((t = loop->timers) != NULL) {
         loop->timers = t->next;
@@ -332,10 +343,17 @@ static void ready_add(hd_loop *loop, hd_timer *t)
     }
 }
 
+/* One pass: wait for something to happen, run its callbacks, then the ready timers. */
+static void turn(hd_loop *loop)
+{
+    ev_run(loop->ev, loop->ready ? EVRUN_NOWAIT : EVRUN_ONCE);
+    run_ready(loop);
+}
+
 void hd_loop_run(hd_loop *loop)
 {
-    while (!loop->stop && lws_service(loop->context, 0) >= 0)
-        run_ready(loop);
+    while (!loop->stop)
+        turn(loop);
 }
 
 static void wake(lws_sorted_usec_list_t *sul)
@@ -350,9 +368,7 @@ void hd_loop_run_until(hd_loop *loop, int64_t ms, int (*done)(void *payload), vo
     while (!done(payload) && hd_loop_now_ms() < deadline) {
         /* Wake at least every 20 ms to look at the clock. */
         lws_sul_schedule(loop->context, 0, &loop->wake_sul, wake, 20 * LWS_US_PER_MS);
-        if (lws_service(loop->context, 0) < 0)
-            break;
-        run_ready(loop);
+        turn(loop);
     }
     lws_sul_cancel(&loop->wake_sul);
 }

@@ -9,10 +9,12 @@
 #include "loop.h"
 
 #include <curl/curl.h>
+#include <ev.h>
 #include <libwebsockets.h>
 #include <signal.h>
 
 struct hd_loop {
+    struct ev_loop *ev; /* what waits: libev on epoll, with lws's watchers in it */
     struct lws_context *context;
     struct lws_vhost *vhost;
     hd_http_fn http;

@@ -1,16 +1,28 @@
 /*
  * store.c - the SQLite connection: pragmas, migrations at open, explicit
- * transactions and a small cache of prepared statements keyed by the
- * address of their SQL literal, so hot paths never re-parse SQL.
+ * transactions, a small cache of prepared statements keyed by the address
+ * of their SQL literal, so hot paths never re-parse SQL, and (for the
+ * service) WAL checkpoints on a thread of their own.
  */
 #include "hd/store.h"
 
 #include "kb_tokenizer.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
 #define STMT_CACHE_SIZE 128
+#define CHECKPOINT_FRAMES 1000 /* SQLite's own default for its automatic checkpoints */
+
+/* The background checkpointer: its own connection, woken by the WAL hook. */
+typedef struct checkpointer {
+    sqlite3 *db;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    int wanted, stop;
+} checkpointer;
 
 struct hd_store {
     sqlite3 *db;
@@ -19,6 +31,7 @@ struct hd_store {
         const char *sql;
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE_SIZE];
+    checkpointer *ckpt; /* NULL: SQLite checkpoints at commit */
 };
 
 int hd_store__error(hd_store *st, int rc, const char *what)
@@ -133,12 +146,102 @@ cleanup:
     return err;
 }
 
+/* ---- checkpoints off the caller's thread ---------------------------------------------- */
+
+static void *checkpoint_loop(void *arg)
+{
+    checkpointer *c = arg;
+
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->wanted && !c->stop)
+            pthread_cond_wait(&c->wake, &c->mu);
+        if (c->stop)
+            break;
+        c->wanted = 0;
+        pthread_mutex_unlock(&c->mu);
+        /* PASSIVE never waits for, nor blocks, the writer: it copies what it can. */
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* After each commit: a WAL grown past the mark wakes the checkpointer. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    checkpointer *c = arg;
+
+    (void)db;
+    (void)name;
+    if (frames >= CHECKPOINT_FRAMES) {
+        pthread_mutex_lock(&c->mu);
+        c->wanted = 1;
+        pthread_cond_signal(&c->wake);
+        pthread_mutex_unlock(&c->mu);
+    }
+    return SQLITE_OK;
+}
+
+int hd_store_checkpoint_in_background(hd_store *st)
+{
+    checkpointer *c;
+    int rc;
+
+    if (st->ckpt)
+        return 0;
+    c = hd_calloc(1, sizeof(*c));
+    rc = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &c->db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        int err = hd_error_set(HD_EDB, "open the checkpointer's connection: %s",
+                               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+
+        sqlite3_close(c->db);
+        hd_free(c);
+        return err;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->wake, NULL);
+    if (pthread_create(&c->thread, NULL, checkpoint_loop, c) != 0) {
+        pthread_cond_destroy(&c->wake);
+        pthread_mutex_destroy(&c->mu);
+        sqlite3_close(c->db);
+        hd_free(c);
+        return hd_error_set(HD_EIO, "cannot start the checkpointer thread");
+    }
+    st->ckpt = c;
+    /* Our hook replaces SQLite's automatic checkpoint at commit. */
+    sqlite3_wal_hook(st->db, on_wal_commit, c);
+    return 0;
+}
+
+static void checkpointer_stop(hd_store *st)
+{
+    checkpointer *c = st->ckpt;
+
+    if (c == NULL)
+        return;
+    sqlite3_wal_hook(st->db, NULL, NULL);
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    pthread_cond_destroy(&c->wake);
+    pthread_mutex_destroy(&c->mu);
+    sqlite3_close(c->db);
+    hd_free(c);
+    st->ckpt = NULL;
+}
+
 void hd_store_close(hd_store *st)
 {
     size_t i;
 
     if (st == NULL)
         return;
+    checkpointer_stop(st);
     for (i = 0; i < STMT_CACHE_SIZE; i++)
         sqlite3_finalize(st->cache[i].stmt);
     sqlite3_close(st->db);

@@ -11,7 +11,7 @@ say() { printf '==> %s\n' "$*"; }
 
 # What the build and the tests use on a fresh Debian 12.
 base_packages=(build-essential cmake ninja-build pkg-config git ca-certificates tzdata
-               libsqlite3-dev libjansson-dev libwebsockets-dev libcurl4-openssl-dev libssl-dev)
+               libsqlite3-dev libjansson-dev libwebsockets-dev libcurl4-openssl-dev libssl-dev libev-dev)
 
 packages() {
     local missing=() p

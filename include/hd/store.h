@@ -27,6 +27,16 @@ typedef struct hd_store hd_store;
  */
 int hd_store_open(hd_store **out, const char *path, int busy_ms);
 
+/*
+ * hd_store_checkpoint_in_background - move WAL checkpoints (copying the
+ * log into the database, and its fsync) from the commit that happens to
+ * cross SQLite's threshold to a thread of the store's own, with its own
+ * connection, so a long-running service never stalls for one. Checkpoints
+ * are passive: they never block a writer. Returns 0, HD_EDB or HD_EIO.
+ * hd_store_close stops the thread.
+ */
+int hd_store_checkpoint_in_background(hd_store *st);
+
 /* hd_store_close - finalize cached statements and close. Accepts NULL. */
 void hd_store_close(hd_store *st);
 
