@@ -192,7 +192,11 @@ int hd_store_checkpoint_in_background(hd_store *st)
     if (st->ckpt)
         return 0;
     c = hd_calloc(1, sizeof(*c));
-    rc = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &c->db, SQLITE_OPEN_READWRITE, NULL);
+    rc = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &c->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    /* A connection finds the WAL when it first reads: until then it would checkpoint nothing. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         int err = hd_error_set(HD_EDB, "open the checkpointer's connection: %s",
                                c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
