@@ -122,12 +122,15 @@ const lastBotSeq = (page) =>
   page.$$eval('#log .entry.from-bot', (els) =>
     Math.max(0, ...els.map((e) => Number(e.dataset.seq || 0))));
 
-/* Wait for a bot entry newer than `after`; its text. */
+/*
+ * Wait for a new bot message newer than `after`; its text. A clicked message
+ * replaced by its outcome ("You chose: …") is not one: its answer follows it.
+ */
 async function nextBotEntry(page, after) {
   const handle = await page.waitForFunction(
     (n) => {
       const els = [...document.querySelectorAll('#log .entry.from-bot')]
-        .filter((e) => Number(e.dataset.seq) > n);
+        .filter((e) => Number(e.dataset.seq) > n && !/You chose:/.test(e.textContent));
       return els.length ? els[els.length - 1] : null;
     },
     after,
