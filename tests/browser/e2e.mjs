@@ -153,6 +153,16 @@ await employee.goto(aliceLink);
 await connected(employee);
 check(!(await employee.url()).includes('token='), 'the token leaves the address bar');
 check((await employee.textContent('#user')).includes('Alice'), 'the page knows who is signed in');
+// Accessible basics: labelled controls, keyboard use, a phone-sized window without sideways scrolling.
+check(await employee.getByRole('textbox', { name: 'Message' }).isVisible(), 'the message box is labelled');
+check(await employee.getByRole('button', { name: 'Send' }).isVisible(), 'the send button is labelled');
+check(await employee.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+  'nothing scrolls sideways on a 390 px window');
+await employee.keyboard.press('Tab');
+await employee.keyboard.press('Tab');
+await employee.keyboard.press('Tab');
+check(await employee.evaluate(() => !!document.activeElement && document.activeElement !== document.body),
+  'Tab moves the focus onto the page\'s controls');
 let seen = await lastBotSeq(employee);
 await type(employee, 'my printer is jammed');
 let said = await nextBotEntry(employee, seen);
