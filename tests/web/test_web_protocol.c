@@ -427,6 +427,81 @@ static void test_web_protocol__trusted_header(void)
     wsc_close(&c);
 }
 
+/* The entries of the rooms a page is sent after its welcome, as one string. */
+static char *replayed(wsc *c)
+{
+    size_t len = 0;
+    char *all = calloc(1, 1);
+    json_t *j;
+
+    while ((j = wsc_recv_json(c, 1000)) != NULL) {
+        char *text = json_dumps(j, JSON_COMPACT);
+
+        all = realloc(all, len + strlen(text) + 2);
+        memcpy(all + len, text, strlen(text));
+        len += strlen(text);
+        all[len++] = '\n';
+        all[len] = '\0';
+        free(text);
+        json_decref(j);
+    }
+    return all;
+}
+
+/* The SLA sweep speaks in the web chat's agents' rooms too, and only there. */
+static void test_web_protocol__sla_breach_in_agents_rooms(void)
+{
+    const char *create[] = {
+        "tickets",    "create",  "--requester", "alice", "--title",   "Printer jams on floor 3",
+        "--category", "printer", "--impact",    "team",  "--urgency", "high",
+        NULL};
+    const char *init[] = {"init", NULL};
+    char *carol, *frank, *alice, *seen;
+    json_t *w = NULL;
+    wsc c;
+
+    slackbot_setup(&b, binary);
+    ASSERT_INT_EQ(slackbot_cli(&b, init), 0);
+    ASSERT_INT_EQ(slackbot_cli(&b, create), 0);
+    ASSERT(slackbot_sql_exec(&b, "UPDATE tickets SET created_at = created_at - 864000,"
+                                 " response_due = response_due - 864000,"
+                                 " resolution_due = resolution_due - 864000") == 0);
+    ASSERT(slackbot_start(&b) == 0);
+    carol = token_for(HD_WEB_AGENT, "carol", 3600);
+    frank = token_for(HD_WEB_AGENT, "frank", 3600);
+    alice = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    ASSERT(carol && frank && alice);
+    /* The sweep ran at start; give its commit a moment. */
+    usleep(500000);
+
+    /* carol (desktop-support) hears of the breach in her room... */
+    ASSERT(hello_with(&c, carol, NULL, &w));
+    ASSERT_STR_EQ(json_string_value(json_array_get(json_object_get(w, "rooms"), 0)),
+                  "desktop-support");
+    json_decref(w);
+    seen = replayed(&c);
+    ASSERT(strstr(seen, "\"room\":\"desktop-support\"") != NULL);
+    ASSERT(strstr(seen, "missed its response target") != NULL);
+    free(seen);
+    wsc_close(&c);
+    /* ...frank (infrastructure) that it is now his group's... */
+    ASSERT(hello(&c, frank, NULL));
+    seen = replayed(&c);
+    ASSERT(strstr(seen, "now yours") != NULL);
+    ASSERT(strstr(seen, "\"room\":\"desktop-support\"") == NULL); /* not his room */
+    free(seen);
+    wsc_close(&c);
+    /* ...and alice, the requester, sees none of the agents' talk. */
+    ASSERT(hello(&c, alice, NULL));
+    seen = replayed(&c);
+    ASSERT(strstr(seen, "missed its response target") == NULL);
+    free(seen);
+    wsc_close(&c);
+    free(carol);
+    free(frank);
+    free(alice);
+}
+
 int main(int argc, char **argv)
 {
     binary = slackbot_binary(argc, argv);
@@ -436,5 +511,6 @@ int main(int argc, char **argv)
     SLACKBOT_RUN(b, test_web_protocol__bad_frames);
     SLACKBOT_RUN(b, test_web_protocol__flood_is_contained);
     SLACKBOT_RUN(b, test_web_protocol__trusted_header);
+    SLACKBOT_RUN(b, test_web_protocol__sla_breach_in_agents_rooms);
     return harness_result();
 }
