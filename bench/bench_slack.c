@@ -187,10 +187,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_slack DESKBOT [USERS [MESSAGES [RATE]]]\n");
         return 2;
     }
-    if (getenv("HD_TEST_DATA") == NULL)
-        setenv("HD_TEST_DATA", HD_SOURCE_DIR "/tests/data", 1);
-    if (getenv("HD_TEST_TMP") == NULL)
-        setenv("HD_TEST_TMP", "/tmp", 1);
+    bench_test_env();
     if (argc > 4) {
         phase(argv[1], users, messages, atoi(argv[4]));
         return 0;

@@ -13,6 +13,8 @@
  *     i mod USERS on a fixed schedule, whatever the bot does;
  *   - closed loop: every user sends their next message as soon as the
  *     previous one is acknowledged ("as fast as replies come").
+ * A message the per-connection limit (5 a second) turns away is sent again
+ * 250 ms later with the same id, as the page does, and counted.
  * For each phase it prints one JSON line: acknowledgements and replies per
  * second, send→ack and send→reply latency p50/p99 (ms; the reply is the
  * first bot entry after the user's own), the bot's CPU time per message (µs,
@@ -52,7 +54,6 @@ static const char *const texts[] = {
 typedef struct user {
     wsc c;
     long waiting; /* the message whose bot reply is due, or -1 */
-    long next;    /* closed loop: the user's next message, or -1 */
 } user;
 
 static long long now_ms(void)
@@ -112,7 +113,8 @@ static void send_message(user *u, long i, long long *sent)
     char id[32];
 
     snprintf(id, sizeof(id), "m%ld", i);
-    sent[i] = now_ms();
+    if (sent[i] == 0) /* a retry keeps the first send's time */
+        sent[i] = now_ms();
     if (wsc_send_json(&u->c, json_pack("{s:s, s:s, s:s}", "type", "say", "id", id, "text",
                                        texts[(size_t)i % 8])) != 0)
         die("a send failed");
@@ -127,8 +129,11 @@ static void phase(const char *binary, int users, long messages, int rate)
     long long *sent = calloc((size_t)messages, sizeof(*sent));
     long long *ack = calloc((size_t)messages, sizeof(*ack));
     long long *reply = calloc((size_t)messages, sizeof(*reply));
+    long long *retry_at = calloc((size_t)messages, sizeof(*retry_at)); /* 0: none due */
+    int *owner = calloc((size_t)messages, sizeof(*owner));             /* who sent each */
+    long pending_retries = 0;
     long long t0, t_end, last_ack = 0, last_reply = 0;
-    long n_ack = 0, n_reply = 0, next = 0, i;
+    long n_ack = 0, n_reply = 0, next = 0, limited = 0, i;
     double cpu0, cpu1;
     char **tokens;
     int port, k;
@@ -151,14 +156,15 @@ static void phase(const char *binary, int users, long messages, int rate)
         pfd[k].fd = us[k].c.fd;
         pfd[k].events = POLLIN;
         us[k].waiting = -1;
-        us[k].next = k < messages ? k : -1;
     }
 
     cpu0 = bench_cpu_seconds(b.pid);
     t0 = now_ms();
     if (rate == 0) /* everyone starts at once */
-        for (k = 0; k < users && next < messages; k++)
+        for (k = 0; k < users && next < messages; k++) {
+            owner[next] = k;
             send_message(&us[k], next++, sent);
+        }
     while (n_ack < messages && now_ms() - t0 < 120000) {
         long long due = rate > 0 && next < messages ? t0 + (long long)next * 1000 / rate : -1;
         int timeout = due < 0 ? 100 : (int)(due > now_ms() ? due - now_ms() : 0);
@@ -166,9 +172,17 @@ static void phase(const char *binary, int users, long messages, int rate)
         if (poll(pfd, (nfds_t)users, timeout) < 0)
             die("poll failed");
         while (rate > 0 && next < messages && t0 + (long long)next * 1000 / rate <= now_ms()) {
-            send_message(&us[next % users], next, sent);
+            owner[next] = (int)(next % users);
+            send_message(&us[owner[next]], next, sent);
             next++;
         }
+        /* What the per-connection limit turned away goes again, with the same id. */
+        for (i = 0; pending_retries > 0 && i < messages; i++)
+            if (retry_at[i] && retry_at[i] <= now_ms()) {
+                retry_at[i] = 0;
+                pending_retries--;
+                send_message(&us[owner[i]], i, sent);
+            }
         for (k = 0; k < users; k++) {
             char *data;
             size_t len;
@@ -191,6 +205,7 @@ static void phase(const char *binary, int users, long messages, int rate)
                     ack[n_ack++] = t - sent[i];
                     last_ack = t;
                     if (rate == 0 && next < messages) {
+                        owner[next] = k;
                         send_message(&us[k], next, sent);
                         next++;
                     }
@@ -202,6 +217,12 @@ static void phase(const char *binary, int users, long messages, int rate)
                         last_reply = t;
                         us[k].waiting = -1;
                     }
+                } else if (type && strcmp(type, "error") == 0 && id && id[0] == 'm' &&
+                           strcmp(json_string_value(json_object_get(f, "code")), "rate_limited") ==
+                               0) {
+                    retry_at[atol(id + 1)] = t + 250;
+                    pending_retries++;
+                    limited++;
                 } else if (type && strcmp(type, "error") == 0) {
                     fprintf(stderr, "bench_web: error frame %s\n", data);
                 }
@@ -214,10 +235,11 @@ static void phase(const char *binary, int users, long messages, int rate)
     cpu1 = bench_cpu_seconds(b.pid);
 
     printf("{\"bench\":\"web\",\"mode\":\"%s\",\"rate\":%d,\"users\":%d,\"messages\":%ld,"
-           "\"acked\":%ld,\"replied\":%ld,\"acks_per_s\":%.0f,\"replies_per_s\":%.0f,"
+           "\"acked\":%ld,\"replied\":%ld,\"rate_limited\":%ld,\"acks_per_s\":%.0f,"
+           "\"replies_per_s\":%.0f,"
            "\"ack_p50_ms\":%.0f,\"ack_p99_ms\":%.0f,\"reply_p50_ms\":%.0f,\"reply_p99_ms\":%.0f,"
            "\"cpu_us_per_message\":%.1f,\"peak_rss_mb\":%.1f,\"wall_s\":%.2f}\n",
-           rate > 0 ? "open" : "closed", rate, users, messages, n_ack, n_reply,
+           rate > 0 ? "open" : "closed", rate, users, messages, n_ack, n_reply, limited,
            n_ack / ((double)(last_ack - t0 + 1) / 1000.0),
            n_reply / ((double)(last_reply - t0 + 1) / 1000.0), bench_pct(ack, (size_t)n_ack, 0.50),
            bench_pct(ack, (size_t)n_ack, 0.99), bench_pct(reply, (size_t)n_reply, 0.50),
@@ -236,6 +258,8 @@ static void phase(const char *binary, int users, long messages, int rate)
     free(sent);
     free(ack);
     free(reply);
+    free(retry_at);
+    free(owner);
 }
 
 int main(int argc, char **argv)
@@ -249,10 +273,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_web DESKBOT [USERS [MESSAGES [RATE]]]\n");
         return 2;
     }
-    if (getenv("HD_TEST_DATA") == NULL)
-        setenv("HD_TEST_DATA", HD_SOURCE_DIR "/tests/data", 1);
-    if (getenv("HD_TEST_TMP") == NULL)
-        setenv("HD_TEST_TMP", "/tmp", 1);
+    bench_test_env();
     signal(SIGPIPE, SIG_IGN);
     if (argc > 4) {
         phase(argv[1], users, messages, atoi(argv[4]));

@@ -47,6 +47,14 @@ long bench_peak_rss_kb(pid_t pid)
     return kb;
 }
 
+void bench_test_env(void)
+{
+    if (getenv("HD_TEST_DATA") == NULL)
+        setenv("HD_TEST_DATA", HD_SOURCE_DIR "/tests/data", 1);
+    if (getenv("HD_TEST_TMP") == NULL)
+        setenv("HD_TEST_TMP", "/tmp", 1);
+}
+
 static int cmp_ll(const void *a, const void *b)
 {
     long long x = *(const long long *)a, y = *(const long long *)b;

@@ -283,6 +283,21 @@ int slackbot_log_has(const slackbot *b, const char *needle)
     return found;
 }
 
+int slackbot_overdue_ticket(slackbot *b)
+{
+    const char *create[] = {
+        "tickets",    "create",  "--requester", "alice", "--title",   "Printer jams on floor 3",
+        "--category", "printer", "--impact",    "team",  "--urgency", "high",
+        NULL};
+    const char *init[] = {"init", NULL};
+
+    if (slackbot_cli(b, init) != 0 || slackbot_cli(b, create) != 0)
+        return -1;
+    return slackbot_sql_exec(b, "UPDATE tickets SET created_at = created_at - 864000,"
+                                " response_due = response_due - 864000,"
+                                " resolution_due = resolution_due - 864000");
+}
+
 int slackbot_port(const slackbot *b)
 {
     char *log = read_log(b), *p;

@@ -72,6 +72,13 @@ int slackbot_sql_exec(const slackbot *b, const char *sql);
  */
 char *slackbot_get(const slackbot *b, const char *path);
 
+/*
+ * slackbot_overdue_ticket - before the bot starts: create the database and
+ * one ticket for alice (a printer, desktop-support) whose SLA clocks ran
+ * out ten days ago. Returns 0 or -1.
+ */
+int slackbot_overdue_ticket(slackbot *b);
+
 /* slackbot_port - the port of the bot's HTTP listener (read from its log), or -1. */
 int slackbot_port(const slackbot *b);
 
