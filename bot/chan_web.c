@@ -22,13 +22,15 @@
 #include <string.h>
 #include <time.h>
 
-#define HISTORY 200      /* entries replayed to a page that has none */
-#define MAX_CLIENT_ID 64 /* characters of a frame's id */
-#define BURST 10         /* frames a connection may send at once */
-#define PER_SECOND 5     /* and then, per second */
-#define MAX_DROPPED 50   /* dropped in a row before the connection is closed */
-#define MAX_QUEUED 10000 /* frames waiting for a page that does not read */
-#define HEADER_VALUE 256 /* bytes of the trusted header's value */
+#define HISTORY 200           /* entries replayed to a page that has none */
+#define MAX_CLIENT_ID 64      /* characters of a frame's id */
+#define BURST 10              /* frames a connection may send at once */
+#define PER_SECOND 5          /* and then, per second */
+#define MAX_DROPPED 50        /* dropped in a row before the connection is closed */
+#define MAX_QUEUED (4u << 20) /* bytes waiting for a page that does not read */
+#define HELLO_SECONDS 10      /* a socket that has not said hello by then is dropped */
+#define MAX_PER_USER 10       /* sockets one user may have open */
+#define HEADER_VALUE 256      /* bytes of the trusted header's value */
 
 /* A log room with pages watching it. */
 typedef struct hd_web_room {
@@ -73,19 +75,23 @@ const char *hd_web__uid(const hd_employee *e)
 
 /* ---- frames out ---------------------------------------------------------- */
 
+/* Queue `text` for the page, unless it stopped reading long ago: then it is closed. */
+static void send_text(hd_web_peer *p, const char *text)
+{
+    if (p->ws == NULL || text == NULL)
+        return;
+    if (hd_ws_queued(p->ws) >= MAX_QUEUED)
+        hd_ws_close_with(p->ws, 1008, "not reading");
+    else
+        hd_ws_send(p->ws, text, strlen(text));
+}
+
 static void send_json(hd_web_peer *p, json_t *frame)
 {
     char *text = json_dumps(frame, JSON_COMPACT);
 
     json_decref(frame);
-    if (text == NULL || p->ws == NULL) {
-        free(text);
-        return;
-    }
-    if (hd_ws_queued(p->ws) >= MAX_QUEUED)
-        hd_ws_close_with(p->ws, 1008, "not reading");
-    else
-        hd_ws_send(p->ws, text, strlen(text));
+    send_text(p, text);
     free(text);
 }
 
@@ -115,31 +121,43 @@ static void send_entry(hd_web_peer *p, const char *label, const hd_chatlog_entry
     char *head = json_dumps(where, JSON_COMPACT), *text;
 
     json_decref(where);
-    /* head is {"type":…,"at":N} and the body {…}: join them as one object. */
-    head[strlen(head) - 1] = '\0';
-    text = hd_sprintf("%s,%s", head, e->body + 1);
-    if (hd_ws_queued(p->ws) >= MAX_QUEUED)
-        hd_ws_close_with(p->ws, 1008, "not reading");
-    else
-        hd_ws_send(p->ws, text, strlen(text));
-    hd_free(text);
+    /* head is {"type":…,"at":N} and the body {"from":…}: join them as one object. */
+    if (head && e->body[0] == '{' && e->body[1] != '}') {
+        head[strlen(head) - 1] = '\0';
+        text = hd_sprintf("%s,%s", head, e->body + 1);
+        send_text(p, text);
+        hd_free(text);
+    }
     free(head);
 }
 
-/* Send subscription `s` what follows what it has had. */
+/* Send subscription `s` everything that follows what it has had, page by page. */
 static int catch_up(hd_web_peer *p, subscription *s)
 {
-    hd_chatlog_entry *entries = NULL;
-    size_t n = 0, i;
-    int err =
-        hd_chatlog_since(p->w->desk, HD_WEB_NAME, s->room->name, s->sent, HISTORY, &entries, &n);
+    hd_chatlog_entry *entries;
+    size_t n, i;
+    int err;
 
-    for (i = 0; i < n; i++)
-        send_entry(p, s->label, &entries[i]);
-    if (n > 0)
-        s->sent = entries[n - 1].seq;
-    hd_chatlog_entries_free(entries, n);
+    do {
+        entries = NULL;
+        n = 0;
+        err = hd_chatlog_since(p->w->desk, HD_WEB_NAME, s->room->name, s->sent, HISTORY, &entries,
+                               &n);
+        for (i = 0; i < n; i++)
+            send_entry(p, s->label, &entries[i]);
+        if (n > 0)
+            s->sent = entries[n - 1].seq;
+        hd_chatlog_entries_free(entries, n);
+    } while (err == 0 && n == HISTORY);
     return err;
+}
+
+static void room_free(hd_web *w, hd_web_room *r)
+{
+    hd_strmap_del(&w->rooms, r->name);
+    hd_free(r->peers);
+    hd_free(r->name);
+    hd_free(r);
 }
 
 /* After a commit: every page watching a room that changed gets what is new. */
@@ -155,12 +173,8 @@ static void push(hd_web *w)
             for (j = 0; j < r->peers[i]->n_subs; j++)
                 if (r->peers[i]->subs[j].room == r && catch_up(r->peers[i], &r->peers[i]->subs[j]))
                     hd_log(HD_LOG_ERROR, "event=web_push_failed error=\"%s\"", hd_error_last());
-        if (r->n == 0) {
-            hd_strmap_del(&w->rooms, r->name);
-            hd_free(r->peers);
-            hd_free(r->name);
-            hd_free(r);
-        }
+        if (r->n == 0)
+            room_free(w, r);
     }
 }
 
@@ -190,6 +204,7 @@ static void subscribe(hd_web_peer *p, const char *label, const char *room, int64
     hd_web *w = p->w;
     hd_web_room *r = hd_strmap_get(&w->rooms, room);
     subscription *s;
+    int64_t last;
 
     if (r == NULL) {
         r = hd_calloc(1, sizeof(*r));
@@ -206,6 +221,9 @@ static void subscribe(hd_web_peer *p, const char *label, const char *room, int64
     s->label = hd_strdup(label);
     s->room = r;
     s->sent = since > 0 ? since : 0;
+    /* A page with nothing starts from the room's recent history, not its beginning. */
+    if (s->sent == 0 && hd_chatlog_last(w->desk, HD_WEB_NAME, room, &last) == 0 && last > HISTORY)
+        s->sent = last - HISTORY;
 }
 
 static void unsubscribe_all(hd_web_peer *p)
@@ -221,12 +239,8 @@ static void unsubscribe_all(hd_web_peer *p)
                 break;
             }
         /* A dirty room is freed by push(), which is already on its way. */
-        if (r->n == 0 && !r->dirty) {
-            hd_strmap_del(&p->w->rooms, r->name);
-            hd_free(r->peers);
-            hd_free(r->name);
-            hd_free(r);
-        }
+        if (r->n == 0 && !r->dirty)
+            room_free(p->w, r);
         hd_free(p->subs[i].label);
     }
     hd_free(p->subs);
@@ -278,13 +292,15 @@ static void on_hello(hd_web_peer *p, json_t *msg)
     json_t *v = json_object_get(msg, "v"), *since = json_object_get(msg, "since"), *rooms, *f;
     const char *token = json_string_value(json_object_get(msg, "token"));
     hd_employee *e = NULL;
+    hd_web_peer *q;
     char *room;
     size_t i;
-    int err;
+    int err, open;
 
     if ((v && (!json_is_integer(v) || json_integer_value(v) != 1)) ||
         (since && !json_is_object(since))) {
         send_error(p, "bad_frame", NULL, "hello needs v 1 and since as an object");
+        hd_ws_close_with(p->ws, 1008, "bad hello");
         return;
     }
     if ((err = hd_web__identify(w, token, token ? NULL : p->header_user, &p->role, &e)) != 0) {
@@ -292,6 +308,16 @@ static void on_hello(hd_web_peer *p, json_t *msg)
         refuse(p, err);
         return;
     }
+    for (q = w->peers, open = 0; q; q = q->next)
+        open += q->welcomed && strcmp(hd_web__uid(q->me), hd_web__uid(e)) == 0;
+    if (open >= MAX_PER_USER) {
+        hd_error_set(HD_EPERM, "%s has %d pages open already", hd_web__uid(e), open);
+        hd_employee_free(e);
+        hd_log(HD_LOG_INFO, "event=web_refused reason=\"%s\"", hd_error_last());
+        refuse(p, HD_EPERM);
+        return;
+    }
+    hd_ws_deadline(p->ws, 0);
     p->me = e;
     p->welcomed = 1;
     rooms = json_array();
@@ -430,6 +456,11 @@ static void run_batch(hd_timer *t, void *payload)
     int err;
 
     (void)t;
+    /*
+     * The batch is detached: a page that closes meanwhile is not found in
+     * it. That is safe because closing is only ever scheduled here (lws
+     * calls `closed` from its own pass, never from inside a turn).
+     */
     w->queue = w->queue_tail = NULL;
     if ((err = hd_store_begin(st)) == 0) {
         for (f = batch; f; f = f->next)
@@ -453,10 +484,14 @@ static void run_batch(hd_timer *t, void *payload)
                                    (double)(hd_loop_now_ms() - f->received_ms) / 1000.0);
             }
         } else {
+            int retry = f->err == HD_EBUSY || f->err == HD_EDB;
+
             hd_log(HD_LOG_ERROR, "event=web_turn_failed user=%s error=\"%s\"", f->uid,
                    hd_error_last());
             if (f->peer)
-                send_error(f->peer, "busy", f->id, "the desk could not save that; send it again");
+                send_error(f->peer, retry ? "busy" : "failed", f->id,
+                           retry ? "the desk could not save that; send it again"
+                                 : "the desk cannot take that message");
         }
         frame_free(f);
     }
@@ -576,21 +611,23 @@ static int on_accept(hd_ws *ws, const hd_http_request *req, void *payload)
     p->ws = ws;
     p->tokens = BURST;
     p->refilled_ms = hd_loop_now_ms();
-    if (header && hd_http_header(req, header, p->header_user, sizeof(p->header_user)) < 0)
+    /* Only a proxy on this machine may vouch for people. */
+    if (header && hd_http_from_loopback(req) &&
+        hd_http_header(req, header, p->header_user, sizeof(p->header_user)) < 0)
         p->header_user[0] = '\0';
     p->next = w->peers;
     if (p->next)
         p->next->prev = p;
     w->peers = p;
-    w->n_peers++;
+
     hd_ws_set_payload(ws, p);
     return 0;
 }
 
 static void on_open(hd_ws *ws, void *payload)
 {
-    (void)ws;
     (void)payload;
+    hd_ws_deadline(ws, HELLO_SECONDS);
 }
 
 static void on_closed(hd_ws *ws, const char *why, void *payload)
@@ -611,7 +648,7 @@ static void on_closed(hd_ws *ws, const char *why, void *payload)
         w->peers = p->next;
     if (p->next)
         p->next->prev = p->prev;
-    w->n_peers--;
+
     hd_employee_free(p->me);
     hd_free(p);
 }
@@ -632,6 +669,7 @@ static int web_start(hd_channel *ch, hd_deliver_fn deliver, void *payload)
     srv.events.text = on_text;
     srv.events.closed = on_closed;
     srv.max_message = (size_t)hd_desk_config(w->desk)->web_max_frame;
+    srv.origin = w->origin;
     srv.payload = w;
     hd_loop_serve_ws(w->loop, &srv);
     w->started = 1;
@@ -744,11 +782,10 @@ static void web_free(hd_channel *ch)
     /* Every room left is one that was waiting for a push. */
     while ((r = w->dirty) != NULL) {
         w->dirty = r->next_dirty;
-        hd_free(r->peers);
-        hd_free(r->name);
-        hd_free(r);
+        room_free(w, r);
     }
     hd_strmap_free(&w->rooms);
+    hd_free(w->origin);
     hd_timer_free(w->push);
     hd_timer_free(w->run);
     hd_free(w);
@@ -756,6 +793,16 @@ static void web_free(hd_channel *ch)
 
 static const hd_channel_type web_type = {HD_WEB_NAME, web_start, web_send,    web_stop,
                                          web_status,  web_free,  hd_web__http};
+
+/* "https://help.example.com" of "https://help.example.com/desk/", or NULL. */
+static char *public_origin(const char *url)
+{
+    const char *host = url ? strstr(url, "://") : NULL;
+
+    if (host == NULL)
+        return NULL;
+    return hd_sprintf("%.*s", (int)(strcspn(host + 3, "/") + (size_t)(host + 3 - url)), url);
+}
 
 int hd_web_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metrics *metrics)
 {
@@ -775,10 +822,16 @@ int hd_web_channel_new(hd_channel **out, hd_loop *loop, hd_desk *desk, hd_metric
         hd_free(w);
         return err;
     }
+    /* "auto": an evaluation on this machine, not a desk behind a proxy. */
     w->dev_login = strcmp(cfg->web_dev_login, "on") == 0 ||
-                   (strcmp(cfg->web_dev_login, "auto") == 0 &&
+                   (strcmp(cfg->web_dev_login, "auto") == 0 && !cfg->web_trusted_header &&
+                    !cfg->web_public_url &&
                     (strncmp(cfg->http_listen, "127.", 4) == 0 ||
                      strncmp(cfg->http_listen, "localhost:", 10) == 0));
+    if (w->dev_login)
+        hd_log(HD_LOG_WARN, "event=web_dev_login_on hint=\"anyone who can open this machine's"
+                            " loopback pages may act as anyone; web_dev_login=off turns it off\"");
+    w->origin = public_origin(cfg->web_public_url);
     w->push = hd_timer_new(loop, on_push, w);
     w->run = hd_timer_new(loop, run_batch, w);
     hd_log(HD_LOG_INFO, "event=web_ready dev_login=%s trusted_header=%s",

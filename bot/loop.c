@@ -25,6 +25,16 @@ const char *hd_http_path(const hd_http_request *req)
     return req->path;
 }
 
+int hd_http_from_loopback(const hd_http_request *req)
+{
+    char peer[64];
+
+    if (lws_get_peer_simple(req->wsi, peer, sizeof(peer)) == NULL)
+        return 0;
+    return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
+           strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
 int hd_http_arg(const hd_http_request *req, const char *name, char *buf, size_t size)
 {
     char key[64];
@@ -136,9 +146,16 @@ static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
             hd_free(res.body);
             hd_free(res.location);
             memset(&res, 0, sizeof(res));
-            res.status = HTTP_STATUS_NOT_FOUND;
             res.content_type = "text/plain; charset=utf-8";
-            res.body = hd_strdup("not found\n");
+            if (err == HD_ENOTFOUND) {
+                res.status = HTTP_STATUS_NOT_FOUND;
+                res.body = hd_strdup("not found\n");
+            } else {
+                hd_log(HD_LOG_ERROR, "event=http_failed path=%s error=\"%s\"", path,
+                       hd_error_last());
+                res.status = HTTP_STATUS_INTERNAL_SERVER_ERROR;
+                res.body = hd_sprintf("the desk could not answer: %s\n", hd_error_last());
+            }
             res.len = strlen(res.body);
         }
         pss->buf = hd_malloc(LWS_PRE + res.len + 1);

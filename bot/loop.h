@@ -25,6 +25,9 @@ typedef struct hd_http_request hd_http_request;
 /* hd_http_path - the path, without the query string. Borrowed. */
 const char *hd_http_path(const hd_http_request *req);
 
+/* hd_http_from_loopback - whether the request came from this machine (127.0.0.0/8 or ::1). */
+int hd_http_from_loopback(const hd_http_request *req);
+
 /*
  * hd_http_arg - query argument `name`, URL-decoded, into `buf` of `size`.
  * Returns its length, or -1 when absent or longer than buf.
@@ -48,8 +51,8 @@ typedef struct hd_http_response {
 
 /*
  * The listener's handler: fill `res` and return 0, or return HD_ENOTFOUND
- * for a 404. Every answer carries the loop's security headers (nosniff,
- * no referrer, no framing, a same-origin Content-Security-Policy).
+ * for a 404 (any other error is a 500 saying hd_error_last()). Every answer carries the loop's
+ * security headers (nosniff, no referrer, no framing, a same-origin Content-Security-Policy).
  */
 typedef int (*hd_http_fn)(const hd_http_request *req, hd_http_response *res, void *payload);
 
@@ -184,14 +187,16 @@ typedef struct hd_ws_server {
     /* open, text and closed get the connection's own payload. */
     hd_ws_events events;
     size_t max_message; /* a larger message closes the socket with 1009 */
+    const char *origin; /* where the pages are served from ("https://host"), or NULL */
     void *payload;      /* for accept */
 } hd_ws_server;
 
 /*
  * hd_loop_serve_ws - accept WebSocket upgrades on `srv->path` speaking
- * HD_LOOP_WS_SUBPROTOCOL. Upgrades whose Origin is not the Host they were
- * sent to are refused, and text that is not UTF-8 closes the socket with
- * 1007. `srv` is copied; one server per loop (a later call replaces it).
+ * HD_LOOP_WS_SUBPROTOCOL. Upgrades with an Origin that is neither the Host
+ * they were sent to nor srv->origin are refused, and text that is not UTF-8
+ * closes the socket with 1007. `srv` is copied (its strings must outlive
+ * the loop); one server per loop (a later call replaces it).
  */
 void hd_loop_serve_ws(hd_loop *loop, const hd_ws_server *srv);
 
@@ -204,8 +209,11 @@ void hd_ws_set_payload(hd_ws *ws, void *payload);
  */
 void hd_ws_close_with(hd_ws *ws, int code, const char *reason);
 
-/* hd_ws_queued - messages queued and not yet written. */
+/* hd_ws_queued - bytes queued and not yet written. */
 size_t hd_ws_queued(const hd_ws *ws);
+
+/* hd_ws_deadline - drop the connection unless cancelled within `seconds` (0 cancels). */
+void hd_ws_deadline(hd_ws *ws, int seconds);
 
 /* hd_ws_send - queue a text message. Returns 0, or HD_ESTATE once closing. */
 int hd_ws_send(hd_ws *ws, const char *data, size_t len);

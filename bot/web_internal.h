@@ -26,7 +26,7 @@ typedef struct hd_web {
     unsigned char key[HD_WEBAUTH_KEY];
     int dev_login; /* development sign-in is on */
     hd_web_peer *peers;
-    size_t n_peers;
+    char *origin;    /* of web_public_url, for the socket's Origin check; or NULL */
     hd_strmap rooms; /* log room ("user:alice", "group:desktop") → its live subscribers */
     struct hd_web_room *dirty; /* rooms with new entries to push */
     hd_timer *push;

@@ -265,6 +265,24 @@ static int serve_asset(const char *name, hd_http_response *res)
     return 0;
 }
 
+/*
+ * Development sign-in answers only a page that asked for this machine by
+ * name: a web site that rebinds its own name to 127.0.0.1 cannot use it.
+ */
+static int asked_for_loopback(const hd_http_request *req)
+{
+    char host[256];
+    size_t n;
+
+    if (hd_http_header(req, "host", host, sizeof(host)) <= 0)
+        return 0;
+    n = strcspn(host, host[0] == '[' ? "]" : ":");
+    if (host[0] == '[')
+        n++;
+    return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
+           (n == 5 && strncmp(host, "[::1]", 5) == 0) || strncmp(host, "127.", 4) == 0;
+}
+
 /* Where a page without a session goes: the development list, or how to get a link. */
 static int serve_signin(hd_web *w, const hd_http_request *req, hd_http_response *res)
 {
@@ -276,7 +294,7 @@ static int serve_signin(hd_web *w, const hd_http_request *req, hd_http_response 
     hd_buf b = {0};
     int err;
 
-    if (!w->dev_login)
+    if (!w->dev_login || !asked_for_loopback(req))
         return message_page(res, 401, "Sign in with your link",
                             "This page needs the personal sign-in link the service desk sent"
                             " you.");
@@ -318,7 +336,7 @@ static int serve_dev_login(hd_web *w, const hd_http_request *req, hd_http_respon
     hd_employee *e = NULL;
     int err;
 
-    if (!w->dev_login)
+    if (!w->dev_login || !asked_for_loopback(req))
         return HD_ENOTFOUND;
     if (hd_http_arg(req, "user", who, sizeof(who)) <= 0)
         return message_page(res, 400, "Whom?", "Choose someone from the list at /signin.");

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_MESSAGE (16 * 1024 * 1024) /* a larger inbound message closes the socket */
 
@@ -31,7 +32,7 @@ struct hd_ws {
     hd_buf rx;             /* the message being received */
     frame *head, *tail;
     size_t max_message;
-    size_t queued;
+    size_t queued;  /* bytes */
     int connecting; /* inside lws_client_connect_via_info */
     int failed;     /* it failed while connecting */
     int closing;
@@ -94,7 +95,7 @@ static int on_writeable(hd_ws *ws, struct lws *wsi)
         ws->head = f->next;
         if (ws->head == NULL)
             ws->tail = NULL;
-        ws->queued--;
+        ws->queued -= f->len;
         hd_free(f);
         if (lws_send_pipe_choked(wsi))
             break;
@@ -129,14 +130,32 @@ static int same_origin(const char *origin, const char *host)
 {
     const char *p = strstr(origin, "://");
 
-    return p && strcmp(p + 3, host) == 0;
+    return p && strcasecmp(p + 3, host) == 0;
+}
+
+/*
+ * A page may open the socket only from this host's own pages: its Origin
+ * is the Host it asked, or the origin the owner says the pages are served
+ * from (behind a proxy that rewrites Host). No Origin: not a browser.
+ */
+static int origin_allowed(hd_loop *loop, struct lws *wsi)
+{
+    char origin[512], host[256];
+
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+        return 1;
+    if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0)
+        return 0; /* too long to be ours */
+    if (loop->wsd.origin && strcasecmp(origin, loop->wsd.origin) == 0)
+        return 1;
+    return lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) > 0 && same_origin(origin, host);
 }
 
 /* A client asks to upgrade: the path, the origin, then the owner decide. */
 static int accept_client(hd_loop *loop, struct lws *wsi)
 {
     hd_http_request req;
-    char path[128], origin[256], host[256];
+    char path[128];
     hd_ws *ws;
 
     if (!loop->serving_ws || strcmp(lws_get_protocol(wsi)->name, HD_LOOP_WS_SUBPROTOCOL) != 0 ||
@@ -144,9 +163,7 @@ static int accept_client(hd_loop *loop, struct lws *wsi)
         strcmp(path, loop->wsd.path) != 0)
         return -1;
     /* A page from elsewhere must not ride on the browser's standing (a proxy's sign-in). */
-    if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) > 0 &&
-        (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 ||
-         !same_origin(origin, host))) {
+    if (!origin_allowed(loop, wsi)) {
         hd_log(HD_LOG_WARN, "event=ws_refused reason=\"origin is not this host\"");
         return -1;
     }
@@ -280,7 +297,7 @@ int hd_ws_send(hd_ws *ws, const char *data, size_t len)
     f->next = NULL;
     f->len = len;
     memcpy(f->data + LWS_PRE, data, len);
-    ws->queued++;
+    ws->queued += len;
     if (ws->tail)
         ws->tail->next = f;
     else
@@ -318,6 +335,16 @@ void hd_ws_set_payload(hd_ws *ws, void *payload)
 size_t hd_ws_queued(const hd_ws *ws)
 {
     return ws->queued;
+}
+
+void hd_ws_deadline(hd_ws *ws, int seconds)
+{
+    if (ws->wsi == NULL || ws->closing)
+        return;
+    if (seconds > 0)
+        lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, seconds);
+    else
+        lws_set_timeout(ws->wsi, NO_PENDING_TIMEOUT, 0);
 }
 
 void hd_ws_drop(hd_ws *ws)

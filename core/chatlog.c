@@ -73,23 +73,19 @@ int hd_chatlog_since(hd_desk *desk, const char *channel, const char *room, int64
     sqlite3_stmt *s;
     hd_chatlog_entry *list = NULL;
     size_t count = 0, cap = 0;
-    int64_t last;
-    int err, rc;
+    int rc;
 
     *out = NULL;
     *n = 0;
-    if ((err = hd_chatlog_last(desk, channel, room, &last)) != 0)
-        return err;
-    if (last - after > limit)
-        after = last - limit;
     s = hd_store__stmt(st, "SELECT seq, body, created_at FROM chatlog"
-                           " WHERE channel = ?1 AND room = ?2 AND seq > ?3 ORDER BY seq");
+                           " WHERE channel = ?1 AND room = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4");
     if (s == NULL)
         return HD_EDB;
     sqlite3_bind_text(s, 1, channel, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, room, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 3, after);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < (size_t)limit) {
+    sqlite3_bind_int(s, 4, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (count == cap) {
             cap = cap ? 2 * cap : 16;
             list = hd_realloc(list, cap * sizeof(*list));

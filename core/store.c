@@ -22,6 +22,7 @@ typedef struct checkpointer {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     int wanted, stop;
+    int failures; /* the first is logged */
 } checkpointer;
 
 struct hd_store {
@@ -151,6 +152,7 @@ cleanup:
 static void *checkpoint_loop(void *arg)
 {
     checkpointer *c = arg;
+    int rc;
 
     pthread_mutex_lock(&c->mu);
     for (;;) {
@@ -161,7 +163,9 @@ static void *checkpoint_loop(void *arg)
         c->wanted = 0;
         pthread_mutex_unlock(&c->mu);
         /* PASSIVE never waits for, nor blocks, the writer: it copies what it can. */
-        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && c->failures++ == 0)
+            hd_log(HD_LOG_WARN, "event=checkpoint_failed error=\"%s\"", sqlite3_errmsg(c->db));
         pthread_mutex_lock(&c->mu);
     }
     pthread_mutex_unlock(&c->mu);
@@ -191,12 +195,17 @@ int hd_store_checkpoint_in_background(hd_store *st)
 
     if (st->ckpt)
         return 0;
+    if (!sqlite3_threadsafe())
+        return hd_error_set(HD_EDB, "this SQLite is built without threads: no background"
+                                    " checkpoints");
     c = hd_calloc(1, sizeof(*c));
     rc = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &c->db,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     /* A connection finds the WAL when it first reads: until then it would checkpoint nothing. */
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(c->db, 5000);
         rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    }
     if (rc != SQLITE_OK) {
         int err = hd_error_set(HD_EDB, "open the checkpointer's connection: %s",
                                c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));

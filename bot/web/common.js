@@ -368,6 +368,8 @@
         typing.add(f.room);
         renderTyping();
       } else if (f.type === 'ack') {
+        // A duplicate or a click may end with no entry: the bot is not typing any more.
+        if (typing.size) { typing.clear(); renderTyping(); }
         settle(f.id, null);
       } else if (f.type === 'notice') {
         notice(f);
@@ -377,6 +379,7 @@
     }
 
     function error(f) {
+      if (typing.size) { typing.clear(); renderTyping(); }
       if (f.code === 'expired' || (f.code === 'unauthorized' && (!welcomed || !f.id))) return fatal(f.code);
       if (!f.id) return console.warn('deskbot:', f.code, f.message);
       if (f.code === 'rate_limited' || f.code === 'busy') {

@@ -32,9 +32,9 @@ int hd_chatlog_append(hd_desk *desk, const char *channel, const char *room, cons
                       int64_t now, int64_t *seq);
 
 /*
- * hd_chatlog_since - the entries of `room` after number `after`, oldest
- * first, at most `limit` of them: the newest `limit` when more follow
- * `after`. The caller frees them with hd_chatlog_entries_free().
+ * hd_chatlog_since - the first `limit` entries of `room` after number
+ * `after`, oldest first (call again from the last one for the next page).
+ * The caller frees them with hd_chatlog_entries_free().
  */
 int hd_chatlog_since(hd_desk *desk, const char *channel, const char *room, int64_t after, int limit,
                      hd_chatlog_entry **out, size_t *n);

@@ -188,6 +188,11 @@ static void test_web_protocol__pages_and_tokens(void)
     ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 403);
     snprintf(path, sizeof(path), "/agents?token=%s", agent);
     ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 200);
+    /* Development sign-in only for a page that asked for this machine by name. */
+    ASSERT_INT_EQ(wsc_http_get(port, "/dev/login?user=alice", NULL, &head, NULL), 303);
+    free(head);
+    ASSERT_INT_EQ(
+        wsc_http_get(port, "/dev/login?user=alice", "Host: rebound.example\r\n", NULL, NULL), 404);
     /* The bot is still there after all that. */
     ASSERT_INT_EQ(wsc_http_get(port, "/healthz", NULL, NULL, NULL), 200);
     free(good);
@@ -197,8 +202,9 @@ static void test_web_protocol__pages_and_tokens(void)
 
 static void test_web_protocol__sign_in_over_the_socket(void)
 {
-    char *good, *expired, *code;
-    wsc c;
+    char *good, *expired, *code, origin[400];
+    wsc c, many[10];
+    int i;
     json_t *w;
 
     start();
@@ -244,9 +250,31 @@ static void test_web_protocol__sign_in_over_the_socket(void)
     free(code);
     wsc_close(&c);
 
-    /* A page from another site cannot open the socket. */
+    /* A page from another site cannot open the socket, however long its name. */
     ASSERT(wsc_connect(&c, slackbot_port(&b), "/ws", "Origin: http://evil.example\r\n") != 101);
     wsc_close(&c);
+    memset(origin, 'a', sizeof(origin));
+    memcpy(origin, "Origin: http://", 15);
+    memcpy(origin + sizeof(origin) - 16, ".evil.example\r\n", 15);
+    origin[sizeof(origin) - 1] = '\0';
+    ASSERT(wsc_connect(&c, slackbot_port(&b), "/ws", origin) != 101);
+    wsc_close(&c);
+    /* Its own pages can. */
+    snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%d\r\n", slackbot_port(&b));
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", origin), 101);
+    wsc_close(&c);
+
+    /* One user, at most ten pages at once. */
+    for (i = 0; i < 10; i++)
+        ASSERT(hello(&many[i], good, NULL));
+    ASSERT_INT_EQ(wsc_connect(&c, slackbot_port(&b), "/ws", NULL), 101);
+    wsc_send_json(&c, json_pack("{s:s, s:s}", "type", "hello", "token", good));
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "unauthorized");
+    free(code);
+    wsc_close(&c);
+    for (i = 0; i < 10; i++)
+        wsc_close(&many[i]);
     free(good);
     free(expired);
 }
@@ -427,6 +455,44 @@ static void test_web_protocol__trusted_header(void)
     wsc_close(&c);
 }
 
+/* How many entries arrive before the line goes quiet, checking they are numbered first, first+1, …
+ */
+static int count_in_order(wsc *c, int first)
+{
+    json_t *j;
+    int n = 0, ok = 1;
+
+    while ((j = wsc_recv_json(c, 1000)) != NULL) {
+        ok &= json_integer_value(json_object_get(j, "seq")) == first + n;
+        n++;
+        json_decref(j);
+    }
+    return ok ? n : -1;
+}
+
+/*
+ * A long history: a page that saw up to 10 gets everything after it, in
+ * pages; a page that saw nothing gets the latest 200.
+ */
+static void test_web_protocol__long_history(void)
+{
+    char *token;
+    wsc c;
+
+    start();
+    token = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    ASSERT(slackbot_sql_exec(&b, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                                 " WHERE i < 450) INSERT INTO chatlog SELECT 'web', 'user:alice',"
+                                 " i, '{\"from\":\"bot\",\"text\":\"old news\"}', 0 FROM n") == 0);
+    ASSERT(hello(&c, token, json_pack("{s:i}", "me", 10)));
+    ASSERT_INT_EQ(count_in_order(&c, 11), 440);
+    wsc_close(&c);
+    ASSERT(hello(&c, token, NULL));
+    ASSERT_INT_EQ(count_in_order(&c, 251), 200);
+    wsc_close(&c);
+    free(token);
+}
+
 /* The entries of the rooms a page is sent after its welcome, as one string. */
 static char *replayed(wsc *c)
 {
@@ -500,6 +566,7 @@ int main(int argc, char **argv)
     SLACKBOT_RUN(b, test_web_protocol__pages_and_tokens);
     SLACKBOT_RUN(b, test_web_protocol__sign_in_over_the_socket);
     SLACKBOT_RUN(b, test_web_protocol__exactly_once_and_replay);
+    SLACKBOT_RUN(b, test_web_protocol__long_history);
     SLACKBOT_RUN(b, test_web_protocol__bad_frames);
     SLACKBOT_RUN(b, test_web_protocol__flood_is_contained);
     SLACKBOT_RUN(b, test_web_protocol__trusted_header);

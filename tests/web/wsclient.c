@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -280,9 +281,13 @@ int wsc_http_get(int port, const char *path, const char *headers, char **head, c
         *body = NULL;
     if (fd < 0)
         return -1;
-    snprintf(req, sizeof(req),
-             "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n", path, port,
-             headers ? headers : "");
+    /* The caller's Host, if it gives one, replaces ours. */
+    if (headers && strncasecmp(headers, "Host:", 5) == 0)
+        snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nConnection: close\r\n%s\r\n", path, headers);
+    else
+        snprintf(req, sizeof(req),
+                 "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n", path, port,
+                 headers ? headers : "");
     if (write_all(fd, req, strlen(req)) == 0) {
         for (;;) {
             if (len + 4096 > cap)

@@ -67,8 +67,9 @@ int wsc_wait_close(wsc *c, int timeout_ms);
 void wsc_close(wsc *c);
 
 /*
- * wsc_http_get - GET `path` with `headers` (or NULL): the status, and the
- * head and body (caller frees each; either may be NULL). -1 on failure.
+ * wsc_http_get - GET `path` with `headers` (or NULL; when they start with
+ * a Host it replaces 127.0.0.1's): the status, and the head and body
+ * (caller frees each; either may be NULL). -1 on failure.
  */
 int wsc_http_get(int port, const char *path, const char *headers, char **head, char **body);
 
