@@ -14,6 +14,12 @@
 
 #define STMT_CACHE_SIZE 128
 #define CHECKPOINT_FRAMES 1000 /* SQLite's own default for its automatic checkpoints */
+/*
+ * Under load without a pause the thread may never catch up, and the log
+ * restarts only after a complete checkpoint: past this many frames (about
+ * 40 MB) the writer checkpoints itself, as SQLite would have.
+ */
+#define CHECKPOINT_HARD_FRAMES 10000
 
 /* The background checkpointer: its own connection, woken by the WAL hook. */
 typedef struct checkpointer {
@@ -22,7 +28,8 @@ typedef struct checkpointer {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     int wanted, stop;
-    int failures; /* the first is logged */
+    int failures;      /* the first is logged */
+    int64_t completed; /* checkpoints that copied the whole log back */
 } checkpointer;
 
 struct hd_store {
@@ -152,7 +159,7 @@ cleanup:
 static void *checkpoint_loop(void *arg)
 {
     checkpointer *c = arg;
-    int rc;
+    int rc, logged, copied;
 
     pthread_mutex_lock(&c->mu);
     for (;;) {
@@ -163,10 +170,12 @@ static void *checkpoint_loop(void *arg)
         c->wanted = 0;
         pthread_mutex_unlock(&c->mu);
         /* PASSIVE never waits for, nor blocks, the writer: it copies what it can. */
-        rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && c->failures++ == 0)
             hd_log(HD_LOG_WARN, "event=checkpoint_failed error=\"%s\"", sqlite3_errmsg(c->db));
         pthread_mutex_lock(&c->mu);
+        if (rc == SQLITE_OK && logged == copied)
+            c->completed++;
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
@@ -177,8 +186,10 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
     checkpointer *c = arg;
 
-    (void)db;
-    (void)name;
+    if (frames >= CHECKPOINT_HARD_FRAMES) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
     if (frames >= CHECKPOINT_FRAMES) {
         pthread_mutex_lock(&c->mu);
         c->wanted = 1;
@@ -227,6 +238,18 @@ int hd_store_checkpoint_in_background(hd_store *st)
     /* Our hook replaces SQLite's automatic checkpoint at commit. */
     sqlite3_wal_hook(st->db, on_wal_commit, c);
     return 0;
+}
+
+int64_t hd_store_checkpoints_done(hd_store *st)
+{
+    int64_t n = 0;
+
+    if (st->ckpt) {
+        pthread_mutex_lock(&st->ckpt->mu);
+        n = st->ckpt->completed;
+        pthread_mutex_unlock(&st->ckpt->mu);
+    }
+    return n;
 }
 
 static void checkpointer_stop(hd_store *st)

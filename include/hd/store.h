@@ -37,6 +37,9 @@ int hd_store_open(hd_store **out, const char *path, int busy_ms);
  */
 int hd_store_checkpoint_in_background(hd_store *st);
 
+/* hd_store_checkpoints_done - background checkpoints that copied the whole log back so far. */
+int64_t hd_store_checkpoints_done(hd_store *st);
+
 /* hd_store_close - finalize cached statements and close. Accepts NULL. */
 void hd_store_close(hd_store *st);
 

@@ -189,15 +189,23 @@ static void test_store__checkpoints_in_background(void)
     char *path = db_path(), *wal = hd_sprintf("%s-wal", path);
     long sizes[6];
     hd_store *st;
-    int round;
+    int64_t done = 0;
+    int round, waited;
 
     ASSERT_OK(hd_store_open(&st, path, 100));
     ASSERT_OK(hd_store_checkpoint_in_background(st));
     ASSERT_OK(hd_store_checkpoint_in_background(st)); /* once is enough */
     for (round = 0; round < 6; round++) {
         ASSERT_INT_EQ(write_commits(hd_store_db(st), 1500), 0);
-        /* Give the thread time to catch up before the next round writes. */
-        usleep(300000);
+        /* The thread catches up (it is woken by the commits)... */
+        for (waited = 0; hd_store_checkpoints_done(st) <= done && waited < 30000; waited += 10)
+            usleep(10000);
+        ASSERT(hd_store_checkpoints_done(st) > done);
+        /* ...and finishes what the last commits asked for before the next round writes. */
+        do {
+            done = hd_store_checkpoints_done(st);
+            usleep(300000);
+        } while (hd_store_checkpoints_done(st) != done);
         sizes[round] = file_size(wal);
     }
     ASSERT(sizes[5] > 0);
