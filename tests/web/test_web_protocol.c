@@ -514,6 +514,12 @@ static char *replayed(wsc *c)
     return all;
 }
 
+/* Read and drop what a page is sent after its welcome. */
+static void replayed_free_all(wsc *c)
+{
+    free(replayed(c));
+}
+
 /* The SLA sweep speaks in the web chat's agents' rooms too, and only there. */
 static void test_web_protocol__sla_breach_in_agents_rooms(void)
 {
@@ -547,6 +553,15 @@ static void test_web_protocol__sla_breach_in_agents_rooms(void)
     seen = replayed(&c);
     ASSERT(strstr(seen, "now yours") != NULL);
     ASSERT(strstr(seen, "\"room\":\"desktop-support\"") == NULL); /* not his room */
+    free(seen);
+    wsc_close(&c);
+    /* An agent presses only in their own rooms. */
+    ASSERT(hello(&c, carol, NULL));
+    replayed_free_all(&c);
+    wsc_send_json(&c, json_pack("{s:s, s:s, s:s, s:s}", "type", "click", "id", "c-9", "action", "x",
+                                "room", "infrastructure"));
+    seen = error_code(&c);
+    ASSERT_STR_EQ(seen, "unauthorized");
     free(seen);
     wsc_close(&c);
     /* ...and alice, the requester, sees none of the agents' talk. */
