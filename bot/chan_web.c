@@ -4,18 +4,17 @@
  *
  * A page's frame runs in one transaction - its entry in the log, the turn,
  * the answers appended to the log - shared by the frames that arrived
- * together, and is acknowledged only after it commits; its client id is
- * the intake id, so a frame sent again after a
- * reconnect is acknowledged without a second effect. Answers reach the
- * pages from the log: after each commit the rooms that changed are read
- * from where each subscriber stopped, so what a page sees is exactly what
- * was committed, in order, once.
+ * together, and is acknowledged only after it commits. Its client id is
+ * the intake id, so a frame sent again after a reconnect is acknowledged
+ * without a second effect. Answers reach the pages from the log: after
+ * each commit the rooms that changed are read from where each subscriber
+ * stopped, so what a page sees is exactly what was committed, in order,
+ * once.
  */
 #include "web_internal.h"
 
 #include "hd/chatlog.h"
 #include "hd/config.h"
-#include "hd/outbox.h"
 
 #include <jansson.h>
 #include <stdlib.h>
