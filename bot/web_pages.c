@@ -279,8 +279,10 @@ static int asked_for_loopback(const hd_http_request *req)
     n = strcspn(host, host[0] == '[' ? "]" : ":");
     if (host[0] == '[')
         n++;
+    /* 127.x.y.z in digits: a name such as "127.example.com" is somebody else's. */
     return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
-           (n == 5 && strncmp(host, "[::1]", 5) == 0) || strncmp(host, "127.", 4) == 0;
+           (n == 5 && strncmp(host, "[::1]", 5) == 0) ||
+           (strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n);
 }
 
 /* Where a page without a session goes: the development list, or how to get a link. */

@@ -193,6 +193,11 @@ static void test_web_protocol__pages_and_tokens(void)
     free(head);
     ASSERT_INT_EQ(
         wsc_http_get(port, "/dev/login?user=alice", "Host: rebound.example\r\n", NULL, NULL), 404);
+    ASSERT_INT_EQ(
+        wsc_http_get(port, "/dev/login?user=alice", "Host: 127.rebound.example\r\n", NULL, NULL),
+        404);
+    ASSERT_INT_EQ(
+        wsc_http_get(port, "/dev/login?user=alice", "Host: localhost:8080\r\n", NULL, NULL), 303);
     /* The bot is still there after all that. */
     ASSERT_INT_EQ(wsc_http_get(port, "/healthz", NULL, NULL, NULL), 200);
     free(good);
