@@ -170,7 +170,7 @@ static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
         lws_callback_on_writable(wsi);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
-        if (pss->buf == NULL)
+        if (pss == NULL || pss->buf == NULL)
             return -1;
         if (lws_write(wsi, pss->buf + LWS_PRE, pss->len, LWS_WRITE_HTTP_FINAL) != (int)pss->len)
             return -1;
@@ -178,8 +178,11 @@ static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user
         pss->buf = NULL;
         return lws_http_transaction_completed(wsi) ? -1 : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
-        hd_free(pss->buf);
-        pss->buf = NULL;
+        /* A connection that never made a request (or left for a WebSocket) has no state. */
+        if (pss) {
+            hd_free(pss->buf);
+            pss->buf = NULL;
+        }
         return 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return -1; /* a WebSocket without our subprotocol */

@@ -17,6 +17,11 @@
 #include "hd/config.h"
 #include "hd/embedded.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,6 +154,10 @@ static int until_ack(wsc *c, const char *id, int *entries, int *duplicate)
 
 static void test_web_protocol__pages_and_tokens(void)
 {
+    static const char keep[] = "GET /static/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    struct sockaddr_in addr;
+    char answer[256];
+    int idle;
     char *head = NULL, *body = NULL, *good, *expired, *agent, path[1200];
     int port;
 
@@ -200,6 +209,18 @@ static void test_web_protocol__pages_and_tokens(void)
         wsc_http_get(port, "/dev/login?user=alice", "Host: localhost:8080\r\n", NULL, NULL), 303);
     /* The bot is still there after all that. */
     ASSERT_INT_EQ(wsc_http_get(port, "/healthz", NULL, NULL, NULL), 200);
+    /* A browser's kept-alive connection, idle after its request, does not trouble a clean stop. */
+    idle = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT(connect(idle, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+    ASSERT(write(idle, keep, strlen(keep)) == (ssize_t)strlen(keep));
+    ASSERT(read(idle, answer, sizeof(answer)) > 12);
+    usleep(200000);
+    ASSERT_INT_EQ(WEXITSTATUS(slackbot_kill(&b, SIGTERM)), 0);
+    close(idle);
     free(good);
     free(expired);
     free(agent);
