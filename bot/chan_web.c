@@ -57,7 +57,8 @@ struct hd_web_peer {
     hd_employee *me;
     subscription *subs;
     size_t n_subs;
-    double tokens; /* the rate limit's bucket */
+    int64_t expires; /* when the session's token does, or 0 */
+    double tokens;   /* the rate limit's bucket */
     int64_t refilled_ms;
     int dropped;
 };
@@ -319,6 +320,7 @@ static void on_hello(hd_web_peer *p, json_t *msg)
     hd_ws_deadline(p->ws, 0);
     p->me = e;
     p->welcomed = 1;
+    p->expires = token ? hd_webauth_expiry(token) : 0;
     rooms = json_array();
     if (p->role == HD_WEB_EMPLOYEE) {
         room = hd_sprintf("user:%s", hd_web__uid(e));
@@ -585,6 +587,10 @@ static void on_text(hd_ws *ws, const char *data, size_t len, void *payload)
             on_hello(p, msg);
         else
             send_error(p, "bad_frame", valid_id(id) ? id : NULL, "say hello first");
+    } else if (p->expires && now_s() >= p->expires) {
+        /* A session ends with its token, even on a socket opened before. */
+        hd_error_set(HD_EEXPIRED, "the sign-in token expired");
+        refuse(p, HD_EEXPIRED);
     } else if (strcmp(type, "say") == 0 || strcmp(type, "click") == 0) {
         on_say_or_click(p, msg, strcmp(type, "click") == 0);
     } else {

@@ -78,6 +78,16 @@ static void sign(const unsigned char key[HD_WEBAUTH_KEY], const char *data, size
     HMAC(EVP_sha256(), key, HD_WEBAUTH_KEY, (const unsigned char *)data, len, mac, &maclen);
 }
 
+int64_t hd_webauth_expiry(const char *token)
+{
+    const char *sig = token ? strrchr(token, '.') : NULL, *p;
+
+    /* "v1.r.subject.EXPIRES.sig": the number just before the signature. */
+    for (p = sig; p && p > token && p[-1] != '.'; p--)
+        ;
+    return p && p != sig ? strtoll(p, NULL, 10) : 0;
+}
+
 char *hd_webauth_issue(const unsigned char key[HD_WEBAUTH_KEY], hd_web_role role,
                        const char *username, int64_t expires)
 {

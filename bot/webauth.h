@@ -30,4 +30,10 @@ char *hd_webauth_issue(const unsigned char key[HD_WEBAUTH_KEY], hd_web_role role
 int hd_webauth_verify(const unsigned char key[HD_WEBAUTH_KEY], const char *token, int64_t now,
                       hd_web_role *role, char **username);
 
+/*
+ * hd_webauth_expiry - the expiry of a token hd_webauth_verify accepted (it
+ * is not checked again here), or 0 for one that has none.
+ */
+int64_t hd_webauth_expiry(const char *token);
+
 #endif

@@ -25,6 +25,8 @@ static void test_webauth__round_trip(void)
     ASSERT_OK(hd_webauth_verify(key, t, NOW, &role, &who));
     ASSERT_STR_EQ(who, "carol");
     ASSERT_INT_EQ(role, HD_WEB_AGENT);
+    ASSERT_INT_EQ(hd_webauth_expiry(t), NOW + 60);
+    ASSERT_INT_EQ(hd_webauth_expiry("not.a.token"), 0);
     hd_free(who);
     /* Any name the directory may hold: email addresses, Chinese. */
     hd_free(t);

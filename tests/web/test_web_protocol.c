@@ -30,38 +30,57 @@
 static const char *binary;
 static slackbot b; /* the bot (and an idle fake Slack); torn down after each test */
 
-/* A sign-in token for `who` made the way `deskbot webchat-link` makes it. */
-static char *token_for(hd_web_role role, const char *who, int64_t expires_in)
+/* The bot's desk, opened beside it (the caller closes both). */
+static int open_desk(hd_config **cfg, hd_desk **desk)
 {
-    char db[1100], conf[1100], *url = NULL, *token = NULL;
-    unsigned char key[HD_WEBAUTH_KEY];
-    hd_config *cfg = NULL;
-    hd_desk *desk = NULL;
-    int64_t now = (int64_t)time(NULL);
+    char db[1100], conf[1100];
 
     snprintf(db, sizeof(db), "%s/deskbot.db", b.dir);
     snprintf(conf, sizeof(conf), "%s/config.json", b.dir);
-    if (hd_config_load(&cfg, hd_embedded_find("deskbot.json"), conf) != 0 ||
-        hd_desk_open(&desk, cfg, db) != 0)
-        goto cleanup;
-    if (expires_in > 0) {
-        if (hd_web_link(desk, role, who, (int)(expires_in / 3600), now, &url) == 0)
-            token = strdup(strstr(url, "token=") + 6);
-    } else if (hd_secret_get(desk, "web_token_key", key, sizeof(key), now) == 0) {
-        char *t = hd_webauth_issue(key, role, who, now + expires_in);
+    *cfg = NULL;
+    *desk = NULL;
+    return hd_config_load(cfg, hd_embedded_find("deskbot.json"), conf) != 0 ||
+                   hd_desk_open(desk, *cfg, db) != 0
+               ? -1
+               : 0;
+}
 
-        token = strdup(t);
-        hd_free(t);
-    }
+/* A sign-in token for `who`, valid `hours`, made the way `deskbot webchat-link` makes it. */
+static char *token_for(hd_web_role role, const char *who, int hours)
+{
+    char *url = NULL, *token = NULL;
+    hd_config *cfg;
+    hd_desk *desk;
 
-cleanup:
+    if (open_desk(&cfg, &desk) == 0 &&
+        hd_web_link(desk, role, who, hours, (int64_t)time(NULL), &url) == 0)
+        token = strdup(strstr(url, "token=") + 6);
     hd_free(url);
     hd_desk_close(desk);
     hd_config_free(cfg);
     return token;
 }
 
-/* Start the bot, with setting `key` set to `value` in its configuration when key is not NULL. */
+/* A genuine token that expires `seconds` from now (in the past when negative). */
+static char *token_expiring(const char *who, int seconds)
+{
+    unsigned char key[HD_WEBAUTH_KEY];
+    char *token = NULL, *t;
+    hd_config *cfg;
+    hd_desk *desk;
+    int64_t now = (int64_t)time(NULL);
+
+    if (open_desk(&cfg, &desk) == 0 &&
+        hd_secret_get(desk, "web_token_key", key, sizeof(key), now) == 0) {
+        t = hd_webauth_issue(key, HD_WEB_EMPLOYEE, who, now + seconds);
+        token = strdup(t);
+        hd_free(t);
+    }
+    hd_desk_close(desk);
+    hd_config_free(cfg);
+    return token;
+}
+
 static void start_with(const char *key, const char *value)
 {
     char path[1100];
@@ -173,12 +192,12 @@ static void test_web_protocol__pages_and_tokens(void)
     ASSERT_INT_EQ(wsc_http_get(port, "/static/../deskbot.json", NULL, NULL, NULL), 404);
     ASSERT_INT_EQ(wsc_http_get(port, "/static/nothing.js", NULL, NULL, NULL), 404);
 
-    good = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
-    expired = token_for(HD_WEB_EMPLOYEE, "alice", -60);
-    agent = token_for(HD_WEB_AGENT, "carol", 3600);
+    good = token_for(HD_WEB_EMPLOYEE, "alice", 1);
+    expired = token_expiring("alice", -60);
+    agent = token_for(HD_WEB_AGENT, "carol", 1);
     ASSERT(good && expired && agent);
     /* An agent link only for agents. */
-    ASSERT(token_for(HD_WEB_AGENT, "tom", 3600) == NULL);
+    ASSERT(token_for(HD_WEB_AGENT, "tom", 1) == NULL);
 
     snprintf(path, sizeof(path), "/?token=%s", good);
     ASSERT_INT_EQ(wsc_http_get(port, path, NULL, NULL, NULL), 200);
@@ -234,8 +253,8 @@ static void test_web_protocol__sign_in_over_the_socket(void)
     json_t *w;
 
     start();
-    good = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
-    expired = token_for(HD_WEB_EMPLOYEE, "alice", -60);
+    good = token_for(HD_WEB_EMPLOYEE, "alice", 1);
+    expired = token_expiring("alice", -60);
     ASSERT(good && expired);
 
     /* A forged token: unauthorized, then the socket closes with 1008. */
@@ -254,6 +273,18 @@ static void test_web_protocol__sign_in_over_the_socket(void)
     code = error_code(&c);
     ASSERT_STR_EQ(code, "expired");
     free(code);
+    wsc_close(&c);
+
+    /* A session ends with its token, even on a socket that is already open. */
+    free(expired);
+    expired = token_expiring("alice", 2);
+    ASSERT(hello(&c, expired, NULL));
+    sleep(3);
+    say(&c, "c-late", "still there?");
+    code = error_code(&c);
+    ASSERT_STR_EQ(code, "expired");
+    free(code);
+    ASSERT_INT_EQ(wsc_wait_close(&c, WAIT), 1008);
     wsc_close(&c);
 
     /* Nothing before hello; then the real thing. */
@@ -313,7 +344,7 @@ static void test_web_protocol__exactly_once_and_replay(void)
     wsc c;
 
     start();
-    token = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    token = token_for(HD_WEB_EMPLOYEE, "alice", 1);
     ASSERT(hello(&c, token, NULL));
     say(&c, "c-100", "my laptop is very slow since this morning");
     ASSERT(until_ack(&c, "c-100", &entries, &dup));
@@ -358,7 +389,7 @@ static void test_web_protocol__bad_frames(void)
     wsc c;
 
     start();
-    token = token_for(HD_WEB_EMPLOYEE, "maria", 3600);
+    token = token_for(HD_WEB_EMPLOYEE, "maria", 1);
     ASSERT(hello(&c, token, NULL));
     wsc_send(&c, WSC_TEXT, "not json", 8);
     code = error_code(&c);
@@ -418,8 +449,8 @@ static void test_web_protocol__flood_is_contained(void)
     json_t *j;
 
     start();
-    flooder = token_for(HD_WEB_EMPLOYEE, "tom", 3600);
-    other = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    flooder = token_for(HD_WEB_EMPLOYEE, "tom", 1);
+    other = token_for(HD_WEB_EMPLOYEE, "alice", 1);
     ASSERT(hello(&a, flooder, NULL));
     ASSERT(hello(&c, other, NULL));
     for (i = 0; i < 40; i++) {
@@ -506,7 +537,7 @@ static void test_web_protocol__long_history(void)
     wsc c;
 
     start();
-    token = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    token = token_for(HD_WEB_EMPLOYEE, "alice", 1);
     ASSERT(slackbot_sql_exec(&b, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                                  " WHERE i < 450) INSERT INTO chatlog SELECT 'web', 'user:alice',"
                                  " i, '{\"from\":\"bot\",\"text\":\"old news\"}', 0 FROM n") == 0);
@@ -557,9 +588,9 @@ static void test_web_protocol__sla_breach_in_agents_rooms(void)
     /* Its clocks ran out long ago: created and due ten days earlier. */
     ASSERT_INT_EQ(slackbot_overdue_ticket(&b), 0);
     ASSERT(slackbot_start(&b) == 0);
-    carol = token_for(HD_WEB_AGENT, "carol", 3600);
-    frank = token_for(HD_WEB_AGENT, "frank", 3600);
-    alice = token_for(HD_WEB_EMPLOYEE, "alice", 3600);
+    carol = token_for(HD_WEB_AGENT, "carol", 1);
+    frank = token_for(HD_WEB_AGENT, "frank", 1);
+    alice = token_for(HD_WEB_EMPLOYEE, "alice", 1);
     ASSERT(carol && frank && alice);
     /* The sweep ran at start; give its commit a moment. */
     usleep(500000);
