@@ -193,26 +193,18 @@ int hd_loop__ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
         return accept_client(lws_context_user(lws_get_context(wsi)), wsi);
     if (ws == NULL)
         return 0;
+    /* The same events on the two sides: the connections we accept and those we open. */
     switch (reason) {
     case LWS_CALLBACK_ESTABLISHED:
-        ws->events.open(ws, ws->payload);
-        if (ws->head || ws->closing)
-            lws_callback_on_writable(wsi);
-        return 0;
-    case LWS_CALLBACK_RECEIVE:
-        return on_rx(ws, wsi, in, len);
-    case LWS_CALLBACK_SERVER_WRITEABLE:
-        return on_writeable(ws, wsi);
-    case LWS_CALLBACK_CLOSED:
-        finish(ws, wsi, "connection closed");
-        return 0;
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         ws->events.open(ws, ws->payload);
         if (ws->head || ws->closing)
             lws_callback_on_writable(wsi);
         return 0;
+    case LWS_CALLBACK_RECEIVE:
     case LWS_CALLBACK_CLIENT_RECEIVE:
         return on_rx(ws, wsi, in, len);
+    case LWS_CALLBACK_SERVER_WRITEABLE:
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         return on_writeable(ws, wsi);
     case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
@@ -223,6 +215,7 @@ int hd_loop__ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
                  in ? (const char *)in : "unknown");
         finish(ws, wsi, why);
         return 0;
+    case LWS_CALLBACK_CLOSED:
     case LWS_CALLBACK_CLIENT_CLOSED:
     case LWS_CALLBACK_WSI_DESTROY:
         finish(ws, wsi, "connection closed");
