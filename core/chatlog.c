@@ -6,9 +6,9 @@
 
 #include "hd/store.h"
 
-#include <errno.h>
+#include "random.h"
+
 #include <string.h>
-#include <sys/random.h>
 
 void hd_chatlog_entries_free(hd_chatlog_entry *entries, size_t n)
 {
@@ -105,22 +105,6 @@ int hd_chatlog_since(hd_desk *desk, const char *channel, const char *room, int64
     return 0;
 }
 
-static int random_bytes(unsigned char *out, size_t len)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t r = getrandom(out + got, len - got, 0);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return hd_error_set(HD_EIO, "no randomness for a secret: %s", strerror(errno));
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /* The stored secret `name` if it has `len` bytes: 0, HD_ENOTFOUND, or a database error. */
 static int secret_read(hd_store *st, const char *name, unsigned char *out, size_t len)
 {
@@ -149,7 +133,7 @@ int hd_secret_get(hd_desk *desk, const char *name, unsigned char *out, size_t le
     if ((err = secret_read(st, name, out, len)) != HD_ENOTFOUND)
         return err;
     /* Two processes may race to create it: the first insert wins, both read it back. */
-    if ((err = random_bytes(out, len)) != 0 || (err = hd_store_begin(st)) != 0)
+    if ((err = hd__random_bytes(out, len, "a secret")) != 0 || (err = hd_store_begin(st)) != 0)
         return err;
     s = hd_store__stmt(st, "INSERT OR IGNORE INTO secrets (name, value, created_at)"
                            " VALUES (?1, ?2, ?3)");

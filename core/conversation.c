@@ -3,12 +3,12 @@
  */
 #include "hd/conversation.h"
 
-#include <errno.h>
+#include "random.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 void hd_conv_free(hd_conv *c)
 {
@@ -140,17 +140,11 @@ static int random_secret(char out[SECRET_HEX + 1])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char raw[SECRET_HEX / 2];
-    size_t got = 0, i;
+    size_t i;
+    int err;
 
-    while (got < sizeof(raw)) {
-        ssize_t r = getrandom(raw + got, sizeof(raw) - got, 0);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return hd_error_set(HD_EIO, "no randomness for a button token: %s", strerror(errno));
-        got += (size_t)r;
-    }
+    if ((err = hd__random_bytes(raw, sizeof(raw), "a button token")) != 0)
+        return err;
     for (i = 0; i < sizeof(raw); i++) {
         out[2 * i] = hex[raw[i] >> 4];
         out[2 * i + 1] = hex[raw[i] & 15];
