@@ -32,17 +32,6 @@
 
 #define WINDOW 64 /* closed loop: messages in flight */
 
-static const char *const texts[] = {
-    "hello",
-    "my printer is jammed",
-    "how do I reset my password",
-    "the vpn keeps dropping",
-    "thanks",
-    "my laptop is very slow since this morning",
-    "where do I find the wifi password for guests",
-    "outlook does not sync my calendar",
-};
-
 typedef struct sample {
     int user;
     long long sent_ms;
@@ -119,7 +108,8 @@ static void phase(const char *binary, int users, int messages, int rate)
         user_name(user, sizeof(user), u);
         s[i].user = u;
         s[i].sent_ms = fake_slack_now_ms();
-        s[i].envelope = fake_slack_dm(b.slack, user, texts[(i / (size_t)users) % 8], NULL);
+        s[i].envelope =
+            fake_slack_dm(b.slack, user, bench_texts[(i / (size_t)users) % BENCH_TEXTS], NULL);
     }
     /* Everything answered, or 60 s. */
     for (k = 0; k < 6000 && replies_so_far(&b) - base < (size_t)messages; k++)

@@ -40,17 +40,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const texts[] = {
-    "hello",
-    "my printer is jammed",
-    "how do I reset my password",
-    "the vpn keeps dropping",
-    "thanks",
-    "my laptop is very slow since this morning",
-    "where do I find the wifi password for guests",
-    "outlook does not sync my calendar",
-};
-
 typedef struct user {
     wsc c;
     long waiting; /* the message whose bot reply is due, or -1 */
@@ -116,7 +105,7 @@ static void send_message(user *u, long i, long long *sent)
     if (sent[i] == 0) /* a retry keeps the first send's time */
         sent[i] = now_ms();
     if (wsc_send_json(&u->c, json_pack("{s:s, s:s, s:s}", "type", "say", "id", id, "text",
-                                       texts[(size_t)i % 8])) != 0)
+                                       bench_texts[(size_t)i % BENCH_TEXTS])) != 0)
         die("a send failed");
 }
 

@@ -9,6 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
+const char *const bench_texts[BENCH_TEXTS] = {
+    "hello",
+    "my printer is jammed",
+    "how do I reset my password",
+    "the vpn keeps dropping",
+    "thanks",
+    "my laptop is very slow since this morning",
+    "where do I find the wifi password for guests",
+    "outlook does not sync my calendar",
+};
+
 double bench_cpu_seconds(pid_t pid)
 {
     char path[64], buf[1024], *p;

@@ -1,7 +1,7 @@
 /*
  * benchproc.h - what the benchmarks that drive the real `deskbot run`
- * share: their environment, the bot's CPU time and peak memory from /proc,
- * and percentiles.
+ * share: what their users say, their environment, the bot's CPU time and
+ * peak memory from /proc, and percentiles.
  */
 #ifndef HD_BENCH_BENCHPROC_H
 #define HD_BENCH_BENCHPROC_H
@@ -14,6 +14,10 @@ double bench_cpu_seconds(pid_t pid);
 
 /* bench_peak_rss_kb - VmHWM of process `pid` in KiB (0 if unreadable). */
 long bench_peak_rss_kb(pid_t pid);
+
+/* What the benchmarks' users say, in turn: ordinary help-desk messages. */
+#define BENCH_TEXTS 8
+extern const char *const bench_texts[BENCH_TEXTS];
 
 /*
  * bench_test_env - point the tests' bot helper (tests/slack/slackbot.c) at
