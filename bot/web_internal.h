@@ -40,8 +40,8 @@ typedef struct hd_web {
 /*
  * hd_web__identify - who a token or a trusted header speaks for: the
  * directory's employee (the caller frees it) and, for an agent, that they
- * are one. Returns 0, HD_EINVAL (not a valid token), HD_EEXPIRED, or
- * HD_EPERM (no such user, or not an agent).
+ * are one. Returns 0, HD_EINVAL (not a valid token), HD_EEXPIRED,
+ * HD_ENOTFOUND (no such user), HD_EPERM (not an agent) or a database error.
  */
 int hd_web__identify(hd_web *w, const char *token, const char *header_user, hd_web_role *role,
                      hd_employee **out);

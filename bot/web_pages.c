@@ -28,15 +28,17 @@ static int agent_of_any(const hd_config *cfg, const char *username)
     return 0;
 }
 
-/* The employee `who` names, and for an agent's session, that they are one. */
+/*
+ * The employee `who` names, and for an agent's session, that they are one:
+ * 0, HD_ENOTFOUND (nobody of that name), HD_EPERM (no group's agent), or a
+ * database error.
+ */
 static int find_person(hd_desk *desk, hd_web_role role, const char *who, hd_employee **out)
 {
     hd_employee *e = NULL;
     int err = hd_users_find(desk, who, &e);
 
     *out = NULL;
-    if (err == HD_ENOTFOUND)
-        return hd_error_set(HD_EPERM, "nobody called '%s' is in the directory", who);
     if (err)
         return err;
     if (role == HD_WEB_AGENT && !agent_of_any(hd_desk_config(desk), e->username)) {
@@ -101,12 +103,8 @@ int hd_web_link(hd_desk *desk, hd_web_role role, const char *who, int hours, int
     int err;
 
     *out = NULL;
-    if ((err = hd_users_find(desk, who, &e)) != 0)
+    if ((err = find_person(desk, role, who, &e)) != 0)
         return err;
-    if (role == HD_WEB_AGENT && !agent_of_any(cfg, e->username)) {
-        err = hd_error_set(HD_EPERM, "'%s' is not an agent of any group", who);
-        goto cleanup;
-    }
     if (cfg->web_public_url == NULL && strlen(cfg->http_listen) > 2 &&
         strcmp(cfg->http_listen + strlen(cfg->http_listen) - 2, ":0") == 0) {
         err = hd_error_set(HD_ECONFIG,
@@ -343,7 +341,9 @@ static int serve_dev_login(hd_web *w, const hd_http_request *req, hd_http_respon
     if (hd_http_arg(req, "user", who, sizeof(who)) <= 0)
         return message_page(res, 400, "Whom?", "Choose someone from the list at /signin.");
     if ((err = find_person(w->desk, role, who, &e)) != 0)
-        return err == HD_EPERM ? message_page(res, 403, "Not allowed", hd_error_last()) : err;
+        return err == HD_EPERM || err == HD_ENOTFOUND
+                   ? message_page(res, 403, "Not allowed", hd_error_last())
+                   : err;
     res->status = 303;
     res->location = link_for(w->key, "", role, hd_web__uid(e),
                              (int64_t)time(NULL) + (int64_t)cfg->web_link_hours * 3600);
